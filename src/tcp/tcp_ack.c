@@ -44,6 +44,14 @@ static bool syn_received_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 		return false;
 	}
 	tcp_set_state(c, RTS_TCP_ESTABLISHED);
+	/* The ACK covers our SYN: that is not payload for ack_new_data. */
+	c->snd_una = c->iss + 1;
+	if (c->snd_una == c->snd_max)
+		c->t_rexmt = 0;
+	if (c->flags & TF_RTT_TIMING) {
+		c->flags &= ~(uint32_t)TF_RTT_TIMING;
+		tcp_rtt_sample(c, (uint32_t)((c->ctx->now_ns - c->rtt_start_ns) / US));
+	}
 	c->snd_wnd = (uint32_t)s->th.win << c->snd_wscale;
 	c->max_snd_wnd = RTS_MAX(c->max_snd_wnd, c->snd_wnd);
 	c->snd_wl1 = s->th.seq;

@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "tcp_cc.h"
+#include "wire/csum.h"
 #include "wire/tcp.h"
 
 /* Wrap-safe sequence comparisons (RFC 9293 §3.4). */
@@ -41,6 +42,7 @@ enum rts_tcp_cflag {
 	TF_IN_INPUT = 1u << 16,   /* inside tcp_input: defer frees */
 	TF_RETRANSMITTED = 1u << 17, /* snd_una was retransmitted */
 	TF_FROM_COOKIE = 1u << 18,
+	TF_FREED = 1u << 19,      /* slot returned to the free list */
 };
 
 struct rts_tcp_conn {

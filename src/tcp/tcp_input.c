@@ -149,6 +149,9 @@ static void listen_input(struct rts_ctx *ctx, struct rts_tcp_listener *l,
 	tcp_conn_hash_insert(ctx, c);
 	ctx->cnt.tcp_conn_passive++;
 	tcp_send_ctl(c, RTS_TH_SYN | RTS_TH_ACK);
+	c->flags |= TF_RTT_TIMING;
+	c->rtt_seq = c->iss;
+	c->rtt_start_ns = ctx->now_ns;
 	tcp_rto_arm(c);
 }
 
@@ -255,8 +258,8 @@ static bool rst_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	}
 	ctx->cnt.tcp_rx_rst++;
 	if (c->state == RTS_TCP_SYN_RECEIVED && !(c->flags & TF_ACTIVE)) {
-		c->state = RTS_TCP_CLOSED; /* back to LISTEN: nothing to tell */
-		tcp_conn_free(ctx, c);
+		/* Back to LISTEN: nothing to tell; conn_input frees the slot. */
+		c->state = RTS_TCP_CLOSED;
 		return true;
 	}
 	ctx->cnt.tcp_conn_reset++;
@@ -270,6 +273,18 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	struct rts_ctx *ctx = c->ctx;
 	uint8_t f = s->th.flags;
 
+	/* Our SYN-ACK was lost (a bare SYN again), or a simultaneous open's
+	 * SYN-ACK: strip the duplicate SYN and go on with its ACK. */
+	if (c->state == RTS_TCP_SYN_RECEIVED && (f & RTS_TH_SYN) &&
+	    s->th.seq == c->irs) {
+		if (!(f & RTS_TH_ACK)) {
+			tcp_send_ctl(c, RTS_TH_SYN | RTS_TH_ACK);
+			return;
+		}
+		s->th.seq++;
+		s->th.flags &= (uint8_t)~RTS_TH_SYN;
+		f = s->th.flags;
+	}
 	if (paws_reject(c, s)) {
 		ctx->cnt.tcp_rx_paws_reject++;
 		c->flags |= TF_ACKNOW;
@@ -277,12 +292,6 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	if (!seg_acceptable(c, s)) {
-		/* A retransmitted SYN in SYN-RECEIVED: our SYN-ACK was lost. */
-		if (c->state == RTS_TCP_SYN_RECEIVED && (f & RTS_TH_SYN) &&
-		    s->th.seq == c->irs) {
-			tcp_send_ctl(c, RTS_TH_SYN | RTS_TH_ACK);
-			return;
-		}
 		ctx->cnt.tcp_rx_out_of_window++;
 		if (!(f & RTS_TH_RST)) {
 			c->flags |= TF_ACKNOW;

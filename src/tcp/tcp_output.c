@@ -332,7 +332,9 @@ static void after_send(struct rts_tcp_conn *c, uint32_t len, bool fin)
 		else if (c->state == RTS_TCP_CLOSE_WAIT)
 			tcp_set_state(c, RTS_TCP_LAST_ACK);
 	}
-	if (c->t_rexmt == 0)
+	/* Start the RTO when the first byte goes out (a persist deadline
+	 * may still be set from a zero window). */
+	if (c->t_rexmt == 0 || old_max == c->snd_una)
 		tcp_rto_arm(c);
 }
 

@@ -145,8 +145,13 @@ void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
 
-	if (c->listener && c->state == RTS_TCP_SYN_RECEIVED)
+	if (c->flags & TF_FREED)
+		return; /* already on the free list */
+	if (c->listener) { /* still counted in its listener's backlog */
 		c->listener->n_pending--;
+		c->listener = NULL;
+	}
+	c->flags |= TF_FREED;
 	hash_remove(ctx, c);
 	rts_timer_cancel(ctx, &c->timer);
 	free_chain_list(ctx, c->sndq_head);
