@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "bench.h"
 

@@ -9,6 +9,7 @@
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "dpdk_internal.h"
 
