@@ -368,6 +368,8 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	for (unsigned i = 0; i < g.n; i++)
+		g.lcs[i]->dq = rts_dpdk_port_queue(g.port, (uint16_t)i);
 	out = g.o.json ? stderr : stdout;
 	start_in_use = rts_dpdk_port_mbufs_in_use(g.port);
 	run_lcores();
