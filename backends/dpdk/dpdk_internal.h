@@ -109,7 +109,8 @@ struct rts_dpdk_port {
 	uint16_t mtu;
 	enum rts_dpdk_steering steer;
 	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac;
+	struct rte_ether_addr mac;       /* the device's */
+	struct rte_ether_addr stack_mac; /* the stack's (differs on net_tap) */
 	uint64_t rx_offloads;
 	uint64_t tx_offloads;
 	struct rts_if_caps caps;

@@ -348,6 +348,10 @@ static void print_features(const struct rts_dpdk_port *p)
 	LOG(p, "port %u (%s) " RTE_ETHER_ADDR_PRT_FMT ": %u queue%s, MTU %u\n",
 	    p->port_id, p->info.driver_name, RTE_ETHER_ADDR_BYTES(&p->mac),
 	    p->n_queues, p->n_queues == 1 ? "" : "s", p->mtu);
+	if (!rte_is_same_ether_addr(&p->mac, &p->stack_mac))
+		LOG(p, "  stack mac         " RTE_ETHER_ADDR_PRT_FMT
+		    " (the kernel's tap interface has the port's own)\n",
+		    RTE_ETHER_ADDR_BYTES(&p->stack_mac));
 	LOG(p, "  rx ip checksum    %s\n",
 	    onoff(f & RTS_CAP_RX_IP_CSUM, true));
 	LOG(p, "  rx l4 checksum    %s\n",
@@ -480,6 +484,16 @@ static int create(struct rts_dpdk_port *p, const struct rts_dpdk_port_conf *conf
 	else
 		p->steer = RTS_DPDK_STEER_REDIRECT;
 	rte_eth_macaddr_get(p->port_id, &p->mac);
+	p->stack_mac = p->mac;
+	/*
+	 * net_tap gives the kernel's interface the port's own MAC, so the
+	 * kernel's frames would look like our own echoed back. The tap hands
+	 * every frame to us whatever its destination: use a MAC of our own.
+	 */
+	if (is_tap(p)) {
+		p->stack_mac.addr_bytes[0] |= 0x02;
+		p->stack_mac.addr_bytes[5] ^= 0x5a;
+	}
 	return init_queues(p);
 }
 
@@ -564,7 +578,7 @@ void rts_dpdk_port_caps(const struct rts_dpdk_port *p, struct rts_if_caps *caps)
 
 void rts_dpdk_port_mac(const struct rts_dpdk_port *p, struct rts_mac *mac)
 {
-	memcpy(mac->b, p->mac.addr_bytes, 6);
+	memcpy(mac->b, p->stack_mac.addr_bytes, 6);
 }
 
 uint16_t rts_dpdk_port_mtu(const struct rts_dpdk_port *p)
