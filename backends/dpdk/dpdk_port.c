@@ -67,8 +67,13 @@ static void choose_offloads(struct rts_dpdk_port *p,
 		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 		c->flags |= RTS_CAP_TX_IP_CSUM;
 	}
+	/*
+	 * net_tap (22.11) sums a chain segment by segment without carrying
+	 * odd lengths over, so TCP/UDP checksums of chained packets come out
+	 * wrong; it computes them in software anyway, so the stack does it.
+	 */
 	if ((allow & (RTS_CAP_TX_L4_CSUM | RTS_CAP_TX_L4_CSUM6)) &&
-	    (tx & l4) == l4) {
+	    (tx & l4) == l4 && !is_tap(p)) {
 		p->tx_offloads |= l4;
 		c->flags |= allow & (RTS_CAP_TX_L4_CSUM | RTS_CAP_TX_L4_CSUM6);
 	}
@@ -358,13 +363,14 @@ static void print_features(const struct rts_dpdk_port *p)
 	    onoff(f & RTS_CAP_RX_L4_CSUM, true));
 	LOG(p, "  tx ip checksum    %s\n",
 	    onoff(f & RTS_CAP_TX_IP_CSUM, true));
-	LOG(p, "  tx l4 checksum    %s\n",
-	    onoff(f & RTS_CAP_TX_L4_CSUM, true));
+	LOG(p, "  tx l4 checksum    %s%s\n",
+	    onoff(f & RTS_CAP_TX_L4_CSUM, true),
+	    is_tap(p) ? " (net_tap miscomputes it for chained packets)" : "");
 	LOG(p, "  tx l4 checksum v6 %s\n",
 	    onoff(f & RTS_CAP_TX_L4_CSUM6, true));
 	LOG(p, "  tso               %s%s\n", onoff(f & RTS_CAP_TSO4, true),
-	    (f & RTS_CAP_TSO4) && is_tap(p) ?
-		    " (segments + all headers <= MTU)" : "");
+	    (p->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO) &&
+		    !(f & RTS_CAP_TSO4) ? " (needs the tx l4 checksum)" : "");
 	LOG(p, "  tso v6            %s\n", onoff(f & RTS_CAP_TSO6, true));
 	LOG(p, "  multi-seg tx      %s\n",
 	    onoff(f & RTS_CAP_MULTI_SEG, true));
