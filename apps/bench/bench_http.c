@@ -179,35 +179,39 @@ static void respond(struct bconn *b, struct http_conn *h, int status,
 		b->lc->st.http_400++;
 }
 
-/* Push the current response; true when it is completely queued. */
+/*
+ * Push the current response; true when it is completely queued. The head
+ * and the start of the body go out in one write so that no small segment
+ * waits for the peer's delayed ACK.
+ */
 static bool push_response(struct bconn *b, struct http_conn *h)
 {
 	uint8_t buf[16384];
 
-	while (h->out_sent < h->out_len) {
-		int n = rts_tcp_send(b->c, h->out + h->out_sent,
-				     h->out_len - h->out_sent);
-
-		if (n <= 0)
-			return false;
-		h->out_sent += (uint32_t)n;
-		b->lc->st.tx_bytes += (uint32_t)n;
-	}
-	while (h->resp_left > 0) {
-		uint32_t n = (uint32_t)RTE_MIN(h->resp_left, (uint64_t)sizeof(buf));
+	for (;;) {
+		uint32_t head = h->out_len - h->out_sent;
+		uint32_t body = (uint32_t)RTE_MIN(h->resp_left,
+						  (uint64_t)(sizeof(buf) - head));
 		int sent;
 
-		bench_fill_pattern(buf, h->resp_off, n);
-		sent = rts_tcp_send(b->c, buf, n);
+		if (head + body == 0)
+			return true;
+		memcpy(buf, h->out + h->out_sent, head);
+		bench_fill_pattern(buf + head, h->resp_off, body);
+		sent = rts_tcp_send(b->c, buf, head + body);
 		if (sent <= 0)
 			return false;
-		h->resp_off += (uint64_t)sent;
-		h->resp_left -= (uint64_t)sent;
 		b->lc->st.tx_bytes += (uint32_t)sent;
-		if ((uint32_t)sent < n)
+		if ((uint32_t)sent <= head) {
+			h->out_sent += (uint32_t)sent;
+		} else {
+			h->out_sent = h->out_len;
+			h->resp_off += (uint64_t)sent - head;
+			h->resp_left -= (uint64_t)sent - head;
+		}
+		if ((uint32_t)sent < head + body)
 			return false;
 	}
-	return true;
 }
 
 static void handle_head(struct bconn *b, struct http_conn *h)
@@ -312,8 +316,12 @@ static void srv_work(struct bconn *b)
 static void srv_accepted(struct bconn *b)
 {
 	b->app = calloc(1, sizeof(struct http_conn));
-	if (b->app == NULL)
+	if (b->app == NULL) {
 		rts_tcp_abort(b->c);
+		return;
+	}
+	/* Responses are complete messages: send them at once. */
+	rts_tcp_set_nagle(b->c, false);
 }
 
 static void srv_data(struct bconn *b, struct rts_pkt *p, uint32_t off,
