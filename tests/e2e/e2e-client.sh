@@ -37,7 +37,7 @@ run_client() {
 
 run_client "client: 4 x 32 MiB echoed byte-exact by the kernel" \
 	--conns 4 --size 256K --bytes 32M
-run_client "client with loss=2%,reorder=1%: 4 x 8 MiB byte-exact" \
-	--conns 4 --size 256K --bytes 8M --impair loss=2%,reorder=1% \
+run_client "client with loss=2%,reorder=1%: 4 x 4 MiB byte-exact" \
+	--conns 4 --size 256K --bytes 4M --impair loss=2%,reorder=1% \
 	--rto-min 20000
 e2e_done
