@@ -392,8 +392,38 @@ static int world_init(struct world *w)
 	return 0;
 }
 
+/* Once: say whether the set-up reached what the fuzzing relies on. */
+static void report_setup(const struct world *w)
+{
+	static bool done;
+	int up = 0;
+
+	if (done)
+		return;
+	done = true;
+	for (int i = 0; i < NCONN; i++)
+		up += w->v[i].c != NULL &&
+		      rts_tcp_state(w->v[i].c) == RTS_TCP_ESTABLISHED;
+	fprintf(stderr, "fuzz_frames: %d of %d connections established\n", up,
+		NCONN);
+}
+
+/* FUZZ_FRAMES_DEBUG=1: which counters an input moved (replaying one). */
+static void dump_counters(const struct world *w)
+{
+	const uint64_t *c = (const uint64_t *)rts_ctx_counters(w->ctx);
+
+	if (getenv("FUZZ_FRAMES_DEBUG") == NULL)
+		return;
+	for (unsigned i = 0; i < RTS_COUNTER_COUNT; i++)
+		if (c[i])
+			fprintf(stderr, "  %-28s %llu\n", rts_counter_name(i),
+				(unsigned long long)c[i]);
+}
+
 static void world_fini(struct world *w)
 {
+	dump_counters(w);
 	testbe_ctx_free(w->ctx, w->now);
 	testbe_drain(w->be);
 	testbe_delete(w->be);
@@ -472,7 +502,7 @@ static void rec_app(struct input *in)
 		return;
 	switch (what % 8) {
 	case 0: case 1: case 2: {
-		uint32_t n = take(in, 2) % 20000;
+		uint32_t n = take(in, 2) % 32769;
 
 		memset(W->scratch, 'x', sizeof(W->scratch));
 		while (n > 0) {
@@ -556,6 +586,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_frames: set-up failed\n");
 		abort();
 	}
+	report_setup(&w);
 	for (int r = 0; in.left > 0 && r < MAX_RECORDS; r++)
 		run_record(&in);
 	world_fini(&w);
