@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "tcp_cc.h"
+#include "tcp_isn.h"
 #include "wire/csum.h"
 #include "wire/tcp.h"
 
@@ -139,7 +140,9 @@ struct rts_tcp_conn *tcp_conn_alloc(struct rts_ctx *ctx);
 void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c);
 /* Unhash, drop every queued packet and return the slot. */
 void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c);
-uint32_t tcp_new_isn(struct rts_ctx *ctx, const struct rts_tcp_conn *c);
+/* ISN (RFC 6528) for @c's 4-tuple; also sets its timestamp offset. */
+uint32_t tcp_new_isn(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+void tcp_conn_tuple(const struct rts_tcp_conn *c, struct rts_tcp_tuple *t);
 /* A free local port for an active open (the app's chooser first). 0: none. */
 uint16_t tcp_pick_port(struct rts_ctx *ctx, const struct rts_ip *laddr,
 		       const struct rts_endpoint *remote);
