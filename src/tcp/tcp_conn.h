@@ -11,16 +11,9 @@
 #include "core/internal.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
+#include "tcp_seq.h"
 #include "wire/csum.h"
 #include "wire/tcp.h"
-
-/* Wrap-safe sequence comparisons (RFC 9293 §3.4). */
-static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
-static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
-static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
 
 /* Connection flags (c->flags). */
 enum rts_tcp_cflag {
