@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
+#include "tcp_sack.h"
 #include "tcp_seq.h"
 #include "wire/csum.h"
 #include "wire/tcp.h"
@@ -109,7 +110,8 @@ struct rts_tcp_conn {
 	struct rts_tcp_listener *listener; /* while SYN_RECEIVED */
 	struct rts_ctx *ctx;
 	uint32_t retrans_segs;
-	uint32_t sack_blocks_n;    /* reserved for the SACK scoreboard */
+	uint32_t high_rxt;         /* RFC 6675 HighRxt */
+	struct tcp_sack_state *sack; /* from the pool, while needed */
 };
 
 struct rts_tcp_listener {
@@ -164,6 +166,22 @@ static inline uint32_t tcp_ts_now(const struct rts_tcp_conn *c)
 {
 	return (uint32_t)(c->ctx->now_ns / 1000000u) + c->ts_offset;
 }
+
+/* Send [seq, seq+len) again (len <= MSS), with the FIN if it follows. */
+void tcp_retransmit_range(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+/* Send @len (<= MSS) new bytes at snd_nxt now, windows aside. 0 or error. */
+int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len);
+
+/* ---- SACK (tcp_recovery.c) ---- */
+int tcp_sack_pool_init(struct rts_ctx *ctx, struct rts_arena *a);
+void tcp_sack_release(struct rts_tcp_conn *c);
+void tcp_sack_maybe_release(struct rts_tcp_conn *c);
+void tcp_sack_note_ooo(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+void tcp_sack_note_dup(struct rts_tcp_conn *c, uint32_t seq, uint32_t end);
+void tcp_sack_fill_blocks(struct rts_tcp_conn *c, struct rts_tcp_opts *o);
+void tcp_sack_on_rto(struct rts_tcp_conn *c);
+void tcp_sack_recovery_send(struct rts_tcp_conn *c);
+bool tcp_sack_recovery(struct rts_tcp_conn *c);
 
 /* ---- timers (tcp_timer.c) ---- */
 void tcp_timer_update(struct rts_tcp_conn *c);

@@ -296,10 +296,12 @@ void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	else
 		sync_input(c, s);
 	c->flags &= ~(uint32_t)TF_IN_INPUT;
-	if (c->state == RTS_TCP_CLOSED)
+	if (c->state == RTS_TCP_CLOSED) {
 		tcp_conn_free(c->ctx, c);
-	else
+	} else {
+		tcp_sack_maybe_release(c);
 		tcp_timer_update(c);
+	}
 }
 
 void rts_tcp_input(struct rts_ctx *ctx, struct rts_pkt *p,

@@ -31,6 +31,8 @@ void tcp_deliver(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t off,
 /* ---- tcp_ack.c: the ACK field ---- */
 /* Returns false if the segment must be dropped (or the conn is gone). */
 bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* Merge an ACK's SACK blocks; true if it SACKed new data (a dupack). */
+bool tcp_sack_on_ack(struct rts_tcp_conn *c, const struct tcp_seg *s);
 /* RFC 5961 challenge ACK, rate-limited per context. */
 void tcp_challenge_ack(struct rts_tcp_conn *c);
 /* ---- tcp_input.c / tcp_listen.c ---- */

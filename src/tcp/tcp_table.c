@@ -24,6 +24,8 @@ int rts_tcp_init(struct rts_ctx *ctx, struct rts_arena *a)
 	t->hash = rts_arena_take(a, sizeof(struct rts_tcp_conn *) * buckets);
 	t->listeners = rts_arena_take(a, sizeof(struct rts_tcp_listener) *
 					      ctx->cfg.max_listeners);
+	if (tcp_sack_pool_init(ctx, a) != 0)
+		return RTS_ENOMEM;
 	if (a->p == NULL)
 		return 0; /* sizing pass */
 	if (t->conns == NULL || t->hash == NULL ||
@@ -154,6 +156,7 @@ void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 	c->flags |= TF_FREED;
 	hash_remove(ctx, c);
 	rts_timer_cancel(ctx, &c->timer);
+	tcp_sack_release(c);
 	free_chain_list(ctx, c->sndq_head);
 	free_chain_list(ctx, c->ooo_head);
 	c->sndq_head = c->sndq_tail = c->snd_hint = c->ooo_head = NULL;
