@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rtestack — TCP internals: the connection block, the listener, and the
+ * functions the TCP files share (input, output, timers, tables, API).
+ *
+ * Variable names follow RFC 9293 §3.3.1 (snd_una, snd_nxt, rcv_nxt, ...).
+ */
+#ifndef RTS_TCP_CONN_H
+#define RTS_TCP_CONN_H
+
+#include "core/internal.h"
+#include "tcp_cc.h"
+#include "tcp_isn.h"
+#include "tcp_sack.h"
+#include "tcp_seq.h"
+#include "wire/csum.h"
+#include "wire/tcp.h"
+
+/* Connection flags (c->flags). */
+enum rts_tcp_cflag {
+	TF_ACKNOW = 1u << 0,      /* send an ACK at the next output */
+	TF_DELACK = 1u << 1,      /* an ACK is being delayed */
+	TF_TS_OK = 1u << 2,       /* timestamps negotiated */
+	TF_SACK_OK = 1u << 3,     /* SACK negotiated */
+	TF_WS_OK = 1u << 4,       /* window scaling negotiated */
+	TF_FIN_QUEUED = 1u << 5,  /* app shut down: FIN after queued data */
+	TF_FIN_SENT = 1u << 6,    /* our FIN has a sequence number */
+	TF_NODELAY = 1u << 7,     /* Nagle off */
+	TF_APP_CLOSED = 1u << 8,  /* app called close: no more data events */
+	TF_DETACHED = 1u << 9,    /* app told closed(); handle invalid */
+	TF_IN_RECOVERY = 1u << 10,
+	TF_WANT_WRITABLE = 1u << 11, /* send() hit the limit: call writable */
+	TF_ACTIVE = 1u << 12,     /* we sent the first SYN */
+	TF_PEER_FIN = 1u << 13,   /* peer's FIN received in order */
+	TF_QUICKACK = 1u << 14,   /* ACK every segment for a while */
+	TF_RTT_TIMING = 1u << 15, /* rtt_seq is being timed */
+	TF_IN_INPUT = 1u << 16,   /* inside tcp_input: defer frees */
+	TF_RETRANSMITTED = 1u << 17, /* snd_una was retransmitted */
+	TF_FROM_COOKIE = 1u << 18,
+	TF_FREED = 1u << 19,      /* slot returned to the free list */
+};
+
+struct rts_tcp_conn {
+	/* --- lookup (first cache line) --- */
+	struct rts_tcp_conn *hnext;
+	struct rts_ip raddr;
+	struct rts_ip laddr;
+	uint16_t rport, lport;     /* host order */
+	uint8_t state;             /* enum rts_tcp_state */
+	uint8_t snd_wscale;        /* peer's shift for its window field */
+	uint8_t rcv_wscale;        /* our shift */
+	uint8_t dupacks;
+	uint32_t flags;            /* enum rts_tcp_cflag */
+
+	/* --- send sequence space --- */
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd;          /* bytes, already scaled */
+	uint32_t snd_wl1, snd_wl2;
+	uint32_t iss;
+	uint32_t snd_end;          /* sequence after the last queued byte */
+	uint32_t recover;          /* RFC 6582 */
+	uint16_t mss;              /* payload bytes per segment we send */
+	uint16_t rcv_mss;          /* MSS we announced */
+	uint32_t max_snd_wnd;      /* largest window the peer offered */
+
+	/* --- receive sequence space --- */
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;          /* right edge we advertised */
+	uint32_t irs;
+	uint32_t rcv_unconsumed;   /* delivered, not yet consumed by the app */
+	uint16_t segs_unacked;     /* full segments received since our ACK */
+	uint16_t ooo_n;
+
+	/* --- timestamps (RFC 7323) --- */
+	uint32_t ts_recent;
+	uint32_t ts_recent_ms;     /* our ms clock when ts_recent was set */
+	uint32_t ts_offset;        /* random per-connection TSval offset */
+
+	/* --- RTT and RTO (RFC 6298), µs --- */
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq;
+	uint8_t backoff;           /* consecutive RTO expirations */
+	uint8_t ka_probes_sent;
+	uint8_t ka_probes;
+	uint8_t zwp_backoff;
+	uint64_t rtt_start_ns;
+
+	/* --- congestion control --- */
+	struct rts_tcp_cc cc;
+
+	/* --- queues --- */
+	struct rts_pkt *sndq_head;  /* payload from snd_una on, by seq */
+	struct rts_pkt *sndq_tail;
+	struct rts_pkt *snd_hint;   /* queue entry holding snd_nxt (or NULL) */
+	struct rts_pkt *ooo_head;   /* out-of-order payload, sorted by seq */
+
+	/* --- timers: one wheel entry at the earliest deadline --- */
+	struct rts_timer timer;
+	uint64_t t_rexmt;          /* RTO, SYN retry or persist (zero window) */
+	uint64_t t_delack;
+	uint64_t t_keep;           /* keepalive / idle */
+	uint64_t t_2msl;           /* TIME_WAIT or FIN_WAIT_2 */
+	uint64_t last_rx_ns;
+	uint64_t last_tx_ns;
+	uint32_t ka_idle_us, ka_intvl_us;
+
+	/* --- the application --- */
+	const struct rts_tcp_handlers *h;
+	void *user;
+	struct rts_tcp_listener *listener; /* while SYN_RECEIVED */
+	struct rts_ctx *ctx;
+	uint32_t retrans_segs;
+	uint32_t high_rxt;         /* RFC 6675 HighRxt */
+	struct tcp_sack_state *sack; /* from the pool, while needed */
+};
+
+struct rts_tcp_listener {
+	struct rts_endpoint local;
+	uint16_t backlog;
+	uint16_t n_pending;        /* connections in SYN_RECEIVED */
+	bool in_use;
+	const struct rts_tcp_handlers *h;
+	void *user;
+	struct rts_ctx *ctx;
+};
+
+/* ---- tables (tcp_table.c) ---- */
+struct rts_tcp_conn *tcp_lookup(struct rts_ctx *ctx, const struct rts_ip *laddr,
+				uint16_t lport, const struct rts_ip *raddr,
+				uint16_t rport);
+struct rts_tcp_listener *tcp_listener_find(struct rts_ctx *ctx,
+					   const struct rts_ip *laddr,
+					   uint16_t lport);
+struct rts_tcp_conn *tcp_conn_alloc(struct rts_ctx *ctx);
+void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+/* Unhash, drop every queued packet and return the slot. */
+void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+/* ISN (RFC 6528) for @c's 4-tuple; also sets its timestamp offset. */
+uint32_t tcp_new_isn(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+void tcp_conn_tuple(const struct rts_tcp_conn *c, struct rts_tcp_tuple *t);
+/* A free local port for an active open (the app's chooser first). 0: none. */
+uint16_t tcp_pick_port(struct rts_ctx *ctx, const struct rts_ip *laddr,
+		       const struct rts_endpoint *remote);
+/* Set up a fresh block: defaults from the config, RTO, cc, timer. */
+void tcp_conn_setup(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+
+/* ---- output (tcp_output.c) ---- */
+/* Send whatever the windows, Nagle and pending flags allow. */
+void tcp_output(struct rts_tcp_conn *c);
+/* Send a bare control segment (ACK, SYN, SYN-ACK, FIN, RST) now. */
+void tcp_send_ctl(struct rts_tcp_conn *c, uint8_t flags);
+/* (Re)send the segment starting at @seq, up to one MSS. */
+void tcp_retransmit(struct rts_tcp_conn *c, uint32_t seq);
+/* RST for a segment that matches no connection (RFC 9293 §3.10.7.1). */
+void tcp_send_reset_for(struct rts_ctx *ctx, const struct rts_l3_info *l3,
+			const struct rts_tcp_hdr *th, uint32_t seg_len);
+/* A zero-length probe with an old sequence number: elicits an ACK that
+ * carries the peer's window (zero-window probe, keepalive). */
+void tcp_send_probe(struct rts_tcp_conn *c);
+/* Current receive window to advertise (bytes). */
+uint32_t tcp_rcv_space(const struct rts_tcp_conn *c);
+/* Free queued payload acknowledged by snd_una. Returns bytes freed. */
+uint32_t tcp_sndq_trim(struct rts_tcp_conn *c);
+/* Our timestamp clock (ms) for this connection. */
+static inline uint32_t tcp_ts_now(const struct rts_tcp_conn *c)
+{
+	return (uint32_t)(c->ctx->now_ns / 1000000u) + c->ts_offset;
+}
+
+/* Send [seq, seq+len) again (len <= MSS), with the FIN if it follows. */
+void tcp_retransmit_range(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+/* Send @len (<= MSS) new bytes at snd_nxt now, windows aside. 0 or error. */
+int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len);
+
+/* ---- SACK (tcp_recovery.c) ---- */
+int tcp_sack_pool_init(struct rts_ctx *ctx, struct rts_arena *a);
+void tcp_sack_release(struct rts_tcp_conn *c);
+void tcp_sack_maybe_release(struct rts_tcp_conn *c);
+void tcp_sack_note_ooo(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+void tcp_sack_note_dup(struct rts_tcp_conn *c, uint32_t seq, uint32_t end);
+void tcp_sack_fill_blocks(struct rts_tcp_conn *c, struct rts_tcp_opts *o);
+void tcp_sack_on_rto(struct rts_tcp_conn *c);
+void tcp_sack_recovery_send(struct rts_tcp_conn *c);
+bool tcp_sack_recovery(struct rts_tcp_conn *c);
+
+/* ---- timers (tcp_timer.c) ---- */
+void tcp_timer_update(struct rts_tcp_conn *c);
+void tcp_timer_fire(struct rts_ctx *ctx, struct rts_timer *t, uint64_t now);
+void tcp_rto_arm(struct rts_tcp_conn *c);
+void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us);
+void tcp_enter_time_wait(struct rts_tcp_conn *c);
+
+/* ---- state changes shared by input, timers and the API ---- */
+/*
+ * Tell the app (once) that the connection is over, then either free the
+ * block now or leave it to TIME_WAIT. @reason: enum rts_tcp_close_reason.
+ */
+void tcp_conn_closed(struct rts_tcp_conn *c, int reason);
+void tcp_set_state(struct rts_tcp_conn *c, uint8_t state);
+
+/* Queued payload not yet sent (the FIN's sequence number is not payload). */
+static inline uint32_t tcp_sndq_unsent(const struct rts_tcp_conn *c)
+{
+	return seq_gt(c->snd_end, c->snd_nxt) ? c->snd_end - c->snd_nxt : 0;
+}
+
+static inline uint32_t tcp_flight(const struct rts_tcp_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+#endif

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rtestack — TCP output: what to send now, segment building, checksums.
+ *
+ * The send queue holds payload only. Every transmission builds a fresh
+ * header buffer; the payload is copied into it (small segments, or devices
+ * without multi-segment TX) or chained to it as clones of the queued
+ * buffers (zero-copy), so a retransmission never touches bytes a device may
+ * still be reading.
+ */
+#include "tcp_conn.h"
+
+/* Below this many payload bytes a copy is cheaper than clone + chain. */
+#define TCP_CLONE_MIN 512
+
+uint32_t tcp_rcv_space(const struct rts_tcp_conn *c)
+{
+	uint32_t buf = c->ctx->cfg.tcp.rcv_buf;
+
+	return c->rcv_unconsumed >= buf ? 0 : buf - c->rcv_unconsumed;
+}
+
+/*
+ * The window field for an outgoing segment. The right edge never moves
+ * left (RFC 9293 §3.8.6.2.2 SHLD-14), and it only moves right in steps of
+ * at least min(buffer/2, MSS): receiver-side silly window avoidance.
+ */
+static uint16_t window_field(struct rts_tcp_conn *c, bool syn)
+{
+	uint32_t space = tcp_rcv_space(c);
+	uint32_t adv_left = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t step = RTS_MIN(c->ctx->cfg.tcp.rcv_buf / 2, (uint32_t)c->rcv_mss);
+	uint8_t ws = syn ? 0 : c->rcv_wscale;
+	uint32_t win;
+	uint32_t field;
+
+	if (space > adv_left && space - adv_left >= step)
+		win = space;     /* worth moving the edge */
+	else
+		win = adv_left;  /* keep it: never shrink, no slivers */
+	field = win >> ws;
+	if ((field << ws) < adv_left)
+		field++;
+	if (field > 65535)
+		field = 65535;
+	if (seq_gt(c->rcv_nxt + (field << ws), c->rcv_adv))
+		c->rcv_adv = c->rcv_nxt + (field << ws);
+	return (uint16_t)field;
+}
+
+static void fill_options(struct rts_tcp_conn *c, uint8_t flags,
+			 struct rts_tcp_opts *o)
+{
+	const struct rts_tcp_config *tc = &c->ctx->cfg.tcp;
+
+	o->has_mss = o->has_ws = o->has_sack_perm = o->has_ts = false;
+	o->n_sack = 0;
+	if (flags & RTS_TH_SYN) {
+		bool syn_ack = flags & RTS_TH_ACK;
+
+		o->has_mss = true;
+		o->mss = c->rcv_mss;
+		/* On a SYN-ACK, only echo what the peer offered (RFC 7323). */
+		o->has_ws = syn_ack ? (c->flags & TF_WS_OK) != 0 : tc->window_scaling;
+		o->ws = c->rcv_wscale;
+		o->has_sack_perm = syn_ack ? (c->flags & TF_SACK_OK) != 0 : tc->sack;
+		o->has_ts = syn_ack ? (c->flags & TF_TS_OK) != 0 : tc->timestamps;
+	} else {
+		o->has_ts = (c->flags & TF_TS_OK) != 0;
+	}
+	if (o->has_ts) {
+		o->ts_val = tcp_ts_now(c);
+		o->ts_ecr = c->ts_recent;
+	}
+	if (c->sack && (flags & RTS_TH_ACK) && !(flags & (RTS_TH_SYN | RTS_TH_RST)))
+		tcp_sack_fill_blocks(c, o);
+}
+
+/* The queue entry holding @seq (the hint first, else from the head). */
+static struct rts_pkt *sndq_find(struct rts_tcp_conn *c, uint32_t seq)
+{
+	struct rts_pkt *p = c->snd_hint;
+
+	if (p == NULL || seq_lt(seq, p->seq))
+		p = c->sndq_head;
+	while (p && seq_geq(seq, p->seq + p->len))
+		p = p->q_next;
+	return p;
+}
+
+/* Copy [seq, seq+len) of queued payload to @dst, summing as it goes. */
+static uint32_t copy_payload(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+			     uint8_t *dst, bool sum, uint32_t csum)
+{
+	struct rts_pkt *p = sndq_find(c, seq);
+	uint32_t off = seq - p->seq;
+	uint32_t done = 0;
+
+	while (done < len) {
+		uint32_t n = RTS_MIN(p->len - off, len - done);
+
+		if (sum) {
+			/* Keep byte pairing right across odd-sized pieces. */
+			uint32_t part = rts_csum_fold16(
+				rts_csum_copy(dst + done, p->data + off, n, 0));
+			if (done & 1)
+				part = (uint16_t)((part >> 8) | (part << 8));
+			csum = rts_csum_combine(csum, part);
+		} else {
+			rts_memcpy(dst + done, p->data + off, n);
+		}
+		done += n;
+		c->snd_hint = p;
+		p = p->q_next;
+		off = 0;
+	}
+	return csum;
+}
+
+/* Chain clones of [seq, seq+len) behind @h. False if a clone failed. */
+static bool chain_payload(struct rts_tcp_conn *c, struct rts_pkt *h,
+			  uint32_t seq, uint32_t len)
+{
+	struct rts_ctx *ctx = c->ctx;
+	struct rts_pkt *p = sndq_find(c, seq);
+	struct rts_pkt *tail = h;
+	uint32_t off = seq - p->seq;
+	uint32_t done = 0;
+
+	while (done < len) {
+		uint32_t n = RTS_MIN(p->len - off, len - done);
+		struct rts_pkt *q = ctx->ops->clone(ctx->be, p);
+
+		if (q == NULL) {
+			ctx->cnt.pkt_clone_fail++;
+			return false;
+		}
+		q->data = p->data + off;
+		q->len = n;
+		q->pkt_len = n;
+		q->next = NULL;
+		tail->next = q;
+		tail = q;
+		h->pkt_len += n;
+		done += n;
+		c->snd_hint = p;
+		p = p->q_next;
+		off = 0;
+	}
+	return true;
+}
+
+static bool l4_csum_offload(const struct rts_tcp_conn *c)
+{
+	uint32_t caps = c->ctx->cfg.caps.flags;
+
+	return rts_ip_is_v4(&c->raddr) ? (caps & RTS_CAP_TX_L4_CSUM) != 0
+				       : (caps & RTS_CAP_TX_L4_CSUM6) != 0;
+}
+
+/*
+ * Build and send one segment: header with @flags at @seq, @len bytes of
+ * queued payload. @tso_segsz > 0 asks the device to cut it up.
+ */
+static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+			uint8_t flags, uint16_t tso_segsz)
+{
+	struct rts_ctx *ctx = c->ctx;
+	struct rts_pkt *h = rts_alloc(ctx);
+	struct rts_tcp_opts o;
+	struct rts_tcp_hdr th;
+	uint32_t optlen, csum;
+	bool offload = l4_csum_offload(c);
+	bool zero_copy;
+	uint8_t *b;
+
+	if (h == NULL) {
+		ctx->cnt.tcp_tx_no_buf++;
+		return RTS_ENOBUFS;
+	}
+	fill_options(c, flags, &o);
+	optlen = rts_tcp_opts_len(&o);
+	th.hlen = (uint8_t)(RTS_TCP_HLEN + optlen);
+	zero_copy = len >= TCP_CLONE_MIN && ctx->ops->clone &&
+		    (ctx->cfg.caps.flags & RTS_CAP_MULTI_SEG);
+	if (!zero_copy && rts_pkt_tailroom(h) < th.hlen + len) {
+		if (!ctx->ops->clone || !(ctx->cfg.caps.flags & RTS_CAP_MULTI_SEG)) {
+			rts_free(ctx, h);
+			ctx->cnt.tcp_tx_no_buf++;
+			return RTS_EMSGSIZE;
+		}
+		zero_copy = true;
+	}
+	b = rts_pkt_append(h, th.hlen);
+	th.sport = c->lport;
+	th.dport = c->rport;
+	th.seq = seq;
+	th.flags = flags;
+	th.ack = (flags & RTS_TH_ACK) ? c->rcv_nxt : 0;
+	th.win = window_field(c, flags & RTS_TH_SYN);
+	th.csum = 0;
+	th.urp = 0;
+	rts_tcp_emit(&th, b);
+	rts_tcp_emit_opts(&o, b + RTS_TCP_HLEN);
+
+	csum = rts_csum_pseudo(&c->laddr, &c->raddr, 6,
+			       tso_segsz ? 0 : th.hlen + len);
+	if (len && zero_copy) {
+		if (!chain_payload(c, h, seq, len)) {
+			rts_free(ctx, h);
+			return RTS_ENOBUFS;
+		}
+		if (!offload)
+			csum = rts_csum_pkt(h, 0, th.hlen + len, csum);
+	} else if (len) {
+		uint8_t *dst = rts_pkt_append(h, len);
+
+		if (!offload)
+			csum = rts_csum_combine(csum, rts_csum_add(0, b, th.hlen));
+		csum = copy_payload(c, seq, len, dst, !offload, csum);
+	} else if (!offload) {
+		csum = rts_csum_add(csum, b, th.hlen);
+	}
+	if (offload) {
+		/* DPDK convention: the pseudo-header sum, uncomplemented. */
+		uint16_t ph = rts_csum_fold16(csum);
+
+		rts_memcpy(b + 16, &ph, 2);
+		h->ol_flags |= RTS_PKT_TX_TCP_CSUM;
+		h->l4_len = th.hlen;
+		if (tso_segsz) {
+			h->ol_flags |= RTS_PKT_TX_TSO;
+			h->tso_segsz = tso_segsz;
+		}
+	} else {
+		uint16_t v = rts_csum_finish(csum);
+
+		rts_memcpy(b + 16, &v, 2);
+	}
+	if (flags & RTS_TH_ACK) {
+		c->flags &= ~(uint32_t)(TF_ACKNOW | TF_DELACK);
+		c->t_delack = 0;
+		c->segs_unacked = 0;
+	}
+	c->last_tx_ns = ctx->now_ns;
+	ctx->cnt.tcp_tx_segs++;
+	ctx->cnt.tcp_tx_bytes += len;
+	rts_ip_output(ctx, h, &c->laddr, &c->raddr, 6, true);
+	return 0;
+}
+
+void tcp_send_ctl(struct rts_tcp_conn *c, uint8_t flags)
+{
+	uint32_t seq = (flags & RTS_TH_SYN) ? c->iss : c->snd_nxt;
+
+	if (flags & RTS_TH_RST)
+		c->ctx->cnt.tcp_tx_rst++;
+	send_segment(c, seq, 0, flags, 0);
+}
+
+void tcp_send_probe(struct rts_tcp_conn *c)
+{
+	send_segment(c, c->snd_una - 1, 0, RTS_TH_ACK, 0);
+}
+
+/* Largest payload for one transmission at @seq: MSS, or a TSO burst. */
+static uint32_t max_burst(const struct rts_tcp_conn *c, uint16_t *tso_segsz)
+{
+	const struct rts_if_caps *caps = &c->ctx->cfg.caps;
+	uint32_t tso = rts_ip_is_v4(&c->raddr) ? RTS_CAP_TSO4 : RTS_CAP_TSO6;
+
+	*tso_segsz = 0;
+	if ((caps->flags & tso) && (caps->flags & RTS_CAP_MULTI_SEG) &&
+	    c->ctx->ops->clone && caps->tso_max_bytes > c->mss) {
+		*tso_segsz = c->mss;
+		return caps->tso_max_bytes - caps->tso_max_bytes % c->mss;
+	}
+	return c->mss;
+}
+
+void tcp_retransmit(struct rts_tcp_conn *c, uint32_t seq)
+{
+	tcp_retransmit_range(c, seq, c->mss);
+}
+
+void tcp_retransmit_range(struct rts_tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	uint32_t end = seq_lt(c->snd_end, c->snd_max) ? c->snd_end : c->snd_max;
+	uint8_t flags = RTS_TH_ACK;
+
+	len = seq_lt(seq, end) ? RTS_MIN(end - seq, len) : 0;
+
+	/* The FIN follows the last byte; resend it with that byte. */
+	if ((c->flags & TF_FIN_SENT) && seq + len == c->snd_end &&
+	    seq_gt(c->snd_max, c->snd_end))
+		flags |= RTS_TH_FIN;
+	if (len == 0 && !(flags & RTS_TH_FIN))
+		return;
+	c->retrans_segs++;
+	c->ctx->cnt.tcp_tx_retrans++;
+	if (send_segment(c, seq, len, flags | (len ? RTS_TH_PSH : 0), 0) == 0 &&
+	    (c->flags & TF_RTT_TIMING) && seq_leq(seq, c->rtt_seq))
+		c->flags &= ~(uint32_t)TF_RTT_TIMING; /* Karn: no sample */
+}
+
+/*
+ * Nagle (RFC 9293 §3.7.4) and sender-side SWS avoidance (§3.8.6.2.1):
+ * may a segment of @len (< MSS) go now?
+ */
+static bool small_segment_ok(const struct rts_tcp_conn *c, uint32_t len,
+			     uint32_t unsent)
+{
+	if (!(c->flags & TF_NODELAY) && c->snd_max != c->snd_una)
+		return false;
+	if (len < unsent && len < c->max_snd_wnd / 2)
+		return false; /* window-limited sliver: wait for more window */
+	return true;
+}
+
+static void after_send(struct rts_tcp_conn *c, uint32_t len, bool fin)
+{
+	uint32_t old_max = c->snd_max;
+
+	c->snd_nxt += len + (fin ? 1 : 0);
+	if (seq_gt(c->snd_nxt, c->snd_max)) {
+		c->snd_max = c->snd_nxt;
+		if (!(c->flags & TF_RTT_TIMING) && len) {
+			c->flags |= TF_RTT_TIMING;
+			c->rtt_seq = old_max;
+			c->rtt_start_ns = c->ctx->now_ns;
+		}
+	} else {
+		c->retrans_segs++;
+		c->ctx->cnt.tcp_tx_retrans++;
+	}
+	if (fin) {
+		c->flags |= TF_FIN_SENT;
+		if (c->state == RTS_TCP_ESTABLISHED)
+			tcp_set_state(c, RTS_TCP_FIN_WAIT_1);
+		else if (c->state == RTS_TCP_CLOSE_WAIT)
+			tcp_set_state(c, RTS_TCP_LAST_ACK);
+	}
+	/* Start the RTO when the first byte goes out (a persist deadline
+	 * may still be set from a zero window). */
+	if (c->t_rexmt == 0 || old_max == c->snd_una)
+		tcp_rto_arm(c);
+}
+
+int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
+{
+	bool fin = (c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end;
+	int rc = send_segment(c, c->snd_nxt, len,
+			      RTS_TH_ACK | RTS_TH_PSH | (fin ? RTS_TH_FIN : 0), 0);
+
+	if (rc == 0)
+		after_send(c, len, fin);
+	return rc;
+}
+
+void tcp_output(struct rts_tcp_conn *c)
+{
+	bool sent = false;
+
+	/* In SACK recovery the pipe, not cwnd - flight, decides (RFC 6675). */
+	if ((c->flags & TF_IN_RECOVERY) && c->sack &&
+	    c->state >= RTS_TCP_ESTABLISHED && c->state != RTS_TCP_TIME_WAIT) {
+		uint64_t before = c->ctx->cnt.tcp_tx_segs;
+
+		tcp_sack_recovery_send(c);
+		if (c->ctx->cnt.tcp_tx_segs != before)
+			return;
+	}
+
+	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT) {
+		if ((c->flags & TF_ACKNOW) && c->state == RTS_TCP_TIME_WAIT)
+			tcp_send_ctl(c, RTS_TH_ACK);
+		return;
+	}
+	for (;;) {
+		uint32_t unsent = tcp_sndq_unsent(c);
+		uint32_t wnd = RTS_MIN(c->snd_wnd, c->cc.cwnd);
+		uint32_t limit = c->snd_una + wnd;
+		uint32_t usable = seq_gt(limit, c->snd_nxt) ? limit - c->snd_nxt : 0;
+		uint16_t tso = 0;
+		uint32_t len = RTS_MIN(unsent, usable);
+		uint32_t burst = max_burst(c, &tso);
+		bool fin;
+
+		if (len > burst)
+			len = burst;
+		if (len <= c->mss)
+			tso = 0;
+		fin = (c->flags & TF_FIN_QUEUED) && seq_leq(c->snd_nxt, c->snd_end) &&
+		      c->snd_nxt + len == c->snd_end;
+		if (len == 0 && !fin)
+			break;
+		if (len && len < c->mss && !fin && !small_segment_ok(c, len, unsent))
+			break;
+		if (send_segment(c, c->snd_nxt, len,
+				 RTS_TH_ACK | (fin ? RTS_TH_FIN : 0) |
+					 (len && len == unsent ? RTS_TH_PSH : 0),
+				 tso) != 0)
+			break;
+		after_send(c, len, fin);
+		sent = true;
+		if (fin)
+			break;
+	}
+	if (!sent && (c->flags & TF_ACKNOW))
+		tcp_send_ctl(c, RTS_TH_ACK);
+	/* Data waits on a zero window: the persist timer probes it. */
+	if (tcp_sndq_unsent(c) && c->snd_wnd == 0 && c->snd_max == c->snd_una &&
+	    c->t_rexmt == 0)
+		tcp_rto_arm(c);
+}
+
+/* Free queue entries wholly below snd_una; trim a partly acked head. */
+uint32_t tcp_sndq_trim(struct rts_tcp_conn *c)
+{
+	struct rts_ctx *ctx = c->ctx;
+	uint32_t freed = 0;
+	struct rts_pkt *p;
+
+	while ((p = c->sndq_head) != NULL && seq_leq(p->seq + p->len, c->snd_una)) {
+		c->sndq_head = p->q_next;
+		if (c->snd_hint == p)
+			c->snd_hint = NULL;
+		freed += p->len;
+		p->q_next = NULL;
+		rts_free(ctx, p);
+	}
+	if (c->sndq_head == NULL)
+		c->sndq_tail = NULL;
+	return freed;
+}
+
+void tcp_send_reset_for(struct rts_ctx *ctx, const struct rts_l3_info *l3,
+			const struct rts_tcp_hdr *th, uint32_t seg_len)
+{
+	struct rts_pkt *p;
+	struct rts_tcp_hdr r;
+	uint32_t csum;
+	uint8_t *b;
+
+	if (th->flags & RTS_TH_RST)
+		return; /* never answer a RST */
+	if (l3->dst_mcast)
+		return;
+	p = rts_alloc(ctx);
+	if (p == NULL)
+		return;
+	b = rts_pkt_append(p, RTS_TCP_HLEN);
+	r.sport = th->dport;
+	r.dport = th->sport;
+	r.hlen = RTS_TCP_HLEN;
+	r.win = 0;
+	r.urp = 0;
+	r.csum = 0;
+	/* RFC 9293 §3.10.7.1 */
+	if (th->flags & RTS_TH_ACK) {
+		r.seq = th->ack;
+		r.ack = 0;
+		r.flags = RTS_TH_RST;
+	} else {
+		r.seq = 0;
+		r.ack = th->seq + seg_len;
+		r.flags = RTS_TH_RST | RTS_TH_ACK;
+	}
+	rts_tcp_emit(&r, b);
+	csum = rts_csum_pseudo(&l3->dst, &l3->src, 6, RTS_TCP_HLEN);
+	csum = rts_csum_add(csum, b, RTS_TCP_HLEN);
+	{
+		uint16_t v = rts_csum_finish(csum);
+
+		rts_memcpy(b + 16, &v, 2);
+	}
+	ctx->cnt.tcp_tx_rst++;
+	rts_ip_output(ctx, p, &l3->dst, &l3->src, 6, true);
+}
