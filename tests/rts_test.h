@@ -62,20 +62,12 @@ extern const char *rts_test_skip_reason;
 		}                                                              \
 	} while (0)
 
-/*
- * Stop the current test here if a check failed (e.g. before a deref).
- * @cond is evaluated once, so it may have side effects (a create call).
- */
+/* Stop the current test here if a check failed (e.g. before a deref). */
 #define RTS_REQUIRE(cond)                                                      \
 	do {                                                                   \
-		int ok_ = !!(cond);                                            \
-		rts_test_checks++;                                             \
-		if (!ok_) {                                                    \
-			rts_test_failed_checks++;                              \
-			printf("#   %s:%d: required: %s\n", __FILE__,          \
-			       __LINE__, #cond);                               \
+		RTS_CHECK(cond);                                               \
+		if (!(cond))                                                   \
 			return;                                                \
-		}                                                              \
 	} while (0)
 
 /* Mark the current test skipped (with a reason) and return. */

@@ -321,6 +321,7 @@ static void impaired_config(struct ml_link_config *lc, uint64_t seed)
 
 RTS_TEST(link_impairments_are_deterministic)
 {
+	bool ok;
 	struct ml_link_config lc;
 	struct ml_dir_stats st[3];
 	struct trace t[3];
@@ -329,7 +330,8 @@ RTS_TEST(link_impairments_are_deterministic)
 
 	for (int run = 0; run < 3; run++) {
 		impaired_config(&lc, run == 2 ? 43 : 42);
-		RTS_REQUIRE(rig_init(&r, &lc, 256));
+		ok = rig_init(&r, &lc, 256);
+		RTS_REQUIRE(ok);
 		pump(&r, &t[run], n, 1000);
 		ml_link_get_stats(r.link, 0, &st[run]);
 		RTS_CHECK_EQ(rig_fini(&r), 0);
@@ -361,13 +363,15 @@ RTS_TEST(link_impairments_are_deterministic)
 
 RTS_TEST(link_perfect_wire_keeps_order)
 {
+	bool ok;
 	struct ml_link_config lc;
 	struct ml_dir_stats st;
 	struct trace t;
 	struct rig r;
 
 	ml_link_config_default(&lc);
-	RTS_REQUIRE(rig_init(&r, &lc, 64));
+	ok = rig_init(&r, &lc, 64);
+	RTS_REQUIRE(ok);
 	pump(&r, &t, 5000, 0);
 	ml_link_get_stats(r.link, 0, &st);
 	RTS_CHECK_EQ(t.received, 5000);
@@ -379,6 +383,7 @@ RTS_TEST(link_perfect_wire_keeps_order)
 
 RTS_TEST(link_delay_and_rate)
 {
+	bool ok;
 	struct ml_link_config lc;
 	struct trace t;
 	struct rig r;
@@ -387,7 +392,8 @@ RTS_TEST(link_delay_and_rate)
 	ml_link_config_default(&lc);
 	lc.dir[0].delay_ns = 50000;
 	lc.dir[0].rate_bps = 1000000000ull; /* 1 Gbit/s */
-	RTS_REQUIRE(rig_init(&r, &lc, 2048));
+	ok = rig_init(&r, &lc, 2048);
+	RTS_REQUIRE(ok);
 	/* All sent at once: (106 + 24) bytes = 1040 ns each on the wire. */
 	pump(&r, &t, n, 0);
 	RTS_CHECK_EQ(t.received, n);
@@ -396,7 +402,8 @@ RTS_TEST(link_delay_and_rate)
 
 	/* A queue limit tail-drops what does not fit. */
 	lc.dir[0].queue_limit = 10000; /* bytes */
-	RTS_REQUIRE(rig_init(&r, &lc, 2048));
+	ok = rig_init(&r, &lc, 2048);
+	RTS_REQUIRE(ok);
 	pump(&r, &t, n, 0);
 	struct ml_dir_stats st;
 	ml_link_get_stats(r.link, 0, &st);
@@ -441,6 +448,7 @@ static void send_four(enum ml_csum_mode mode, bool offload_tx,
 
 RTS_TEST(offload_marks)
 {
+	bool made;
 	const uint32_t good = RTS_PKT_RX_IP_CSUM_GOOD | RTS_PKT_RX_L4_CSUM_GOOD;
 	uint32_t marks[4] = { 0 }, left = 99;
 	bool ok[4] = { false };
@@ -473,12 +481,14 @@ RTS_TEST(offload_marks)
 	RTS_CHECK(marks[2] & (RTS_PKT_RX_IP_CSUM_BAD | RTS_PKT_RX_L4_CSUM_BAD));
 
 	ml_link_config_default(&lc);
-	RTS_REQUIRE(rig_init(&r, &lc, 4));
+	made = rig_init(&r, &lc, 4);
+	RTS_REQUIRE(made);
 	ml_ep_caps(ml_link_ep(r.link, 0), &caps);
 	RTS_CHECK_EQ(caps.flags & (RTS_CAP_TX_L4_CSUM | RTS_CAP_RX_L4_CSUM), 0);
 	RTS_CHECK_EQ(rig_fini(&r), 0);
 	lc.csum = ML_CSUM_OFFLOAD;
-	RTS_REQUIRE(rig_init(&r, &lc, 4));
+	made = rig_init(&r, &lc, 4);
+	RTS_REQUIRE(made);
 	ml_ep_caps(ml_link_ep(r.link, 1), &caps);
 	RTS_CHECK(caps.flags & RTS_CAP_TX_IP_CSUM);
 	RTS_CHECK(caps.flags & RTS_CAP_TX_L4_CSUM);
@@ -490,13 +500,15 @@ RTS_TEST(offload_marks)
 
 RTS_TEST(corruption_never_touches_sender_data)
 {
+	bool ok;
 	struct ml_link_config lc;
 	struct rts_pkt *f, *keep, *in[4];
 	uint8_t before[200];
 	struct rig r;
 
 	ml_link_config_default(&lc);
-	RTS_REQUIRE(rig_init(&r, &lc, 16));
+	ok = rig_init(&r, &lc, 16);
+	RTS_REQUIRE(ok);
 	ml_link_set_filter(r.link, corrupt_seq_3, NULL);
 	f = make_frame(r.pool[0], 3, 100, false);
 	keep = r.ops.clone(ml_link_ep(r.link, 0), f); /* "retransmit copy" */
@@ -559,13 +571,15 @@ static void *ring_producer(void *arg)
 
 RTS_TEST(spsc_ring_two_threads_in_order)
 {
+	int rc;
 	struct ml_ring *r = ml_ring_create(256);
 	uintptr_t expect = 1;
 	uint32_t errors = 0;
 	pthread_t th;
 
 	RTS_REQUIRE(r != NULL);
-	RTS_REQUIRE(pthread_create(&th, NULL, ring_producer, r) == 0);
+	rc = pthread_create(&th, NULL, ring_producer, r);
+	RTS_REQUIRE(rc == 0);
 	while (expect <= RING_ITEMS) {
 		void *out[32];
 		unsigned n = ml_ring_dequeue_burst(r, out, 32);
@@ -613,6 +627,8 @@ static void *receiver_thread(void *arg)
 
 RTS_TEST(threaded_link_and_cross_thread_frees)
 {
+	bool ok;
+	int rc;
 	struct ml_link_config lc;
 	struct xthread x;
 	pthread_t th;
@@ -623,10 +639,12 @@ RTS_TEST(threaded_link_and_cross_thread_frees)
 	ml_link_config_default(&lc);
 	lc.threaded = true;
 	lc.csum = ML_CSUM_OFFLOAD;
-	RTS_REQUIRE(rig_init(&r, &lc, 128));
+	ok = rig_init(&r, &lc, 128);
+	RTS_REQUIRE(ok);
 	a = ml_link_ep(r.link, 0);
 	x = (struct xthread){ &r, 50000, 0, 0 };
-	RTS_REQUIRE(pthread_create(&th, NULL, receiver_thread, &x) == 0);
+	rc = pthread_create(&th, NULL, receiver_thread, &x);
+	RTS_REQUIRE(rc == 0);
 	/* The pool has 128 buffers: frees must come back for this to end. */
 	while (sent < x.n) {
 		struct rts_pkt *p = make_frame(r.pool[0], sent + 1, 16, false);
