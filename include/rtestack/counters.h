@@ -39,7 +39,8 @@ extern "C" {
 	X(neigh_resolved)                                                      \
 	X(neigh_failed)            /* retries exhausted */                    \
 	X(neigh_table_full)                                                    \
-	X(neigh_pending_drop)      /* pending queue full or resolution failed */
+	X(neigh_pending_drop)      /* pending queue full or resolution failed */ \
+	X(arp_rx_conflict)         /* a sender claims one of our addresses */
 
 #define RTS_COUNTERS_IPV4(X)                                                   \
 	X(ip4_rx)                                                              \
@@ -72,6 +73,7 @@ extern "C" {
 	X(icmp_rx_unreach)                                                     \
 	X(icmp_rx_frag_needed)                                                 \
 	X(icmp_rx_other)                                                       \
+	X(icmp_rx_echo_ignored)    /* echo to a broadcast: not answered */    \
 	X(icmp_tx_echo_reply)                                                  \
 	X(icmp_tx_echo_req)                                                    \
 	X(icmp_tx_unreach)                                                     \
@@ -127,7 +129,9 @@ extern "C" {
 	X(tcp_conn_refused)                                                    \
 	X(tcp_conn_no_slot)        /* connection table full */                \
 	X(tcp_sndbuf_full)                                                     \
-	X(tcp_timewait_reuse)
+	X(tcp_timewait_reuse)                                                  \
+	X(tcp_rx_sack_rejected)    /* SACK blocks outside [snd_una, snd_max] */ \
+	X(tcp_sack_no_state)       /* SACK state pool empty: NewReno used */
 
 #define RTS_COUNTERS_IPV6(X)                                                   \
 	X(ip6_rx)                                                              \
