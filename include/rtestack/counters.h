@@ -129,7 +129,9 @@ extern "C" {
 	X(tcp_conn_refused)                                                    \
 	X(tcp_conn_no_slot)        /* connection table full */                \
 	X(tcp_sndbuf_full)                                                     \
-	X(tcp_timewait_reuse)
+	X(tcp_timewait_reuse)                                                  \
+	X(tcp_rx_sack_rejected)    /* SACK blocks outside [snd_una, snd_max] */ \
+	X(tcp_sack_no_state)       /* SACK state pool empty: NewReno used */
 
 #define RTS_COUNTERS_IPV6(X)                                                   \
 	X(ip6_rx)                                                              \

@@ -56,6 +56,7 @@ struct rts_tcp_config {
 	uint8_t syn_retries;       /* SYN / SYN-ACK retransmissions */
 	uint8_t rcv_wscale;        /* our window scale (RFC 7323), 0..14 */
 	bool nagle;                /* true: Nagle on (default) */
+	bool syncookies;           /* SYN cookies when a backlog is full (default) */
 	bool timestamps;           /* offer RFC 7323 timestamps */
 	bool sack;                 /* offer RFC 2018 SACK */
 	bool window_scaling;       /* offer RFC 7323 window scaling */

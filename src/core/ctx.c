@@ -36,6 +36,7 @@ void rts_config_default(struct rts_config *cfg)
 	t->syn_retries = 6;
 	t->rcv_wscale = 7;
 	t->nagle = true;
+	t->syncookies = true;
 	t->timestamps = true;
 	t->sack = true;
 	t->window_scaling = true;
