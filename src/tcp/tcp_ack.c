@@ -116,7 +116,7 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 			cc_ops(c)->on_recovery_end(&c->cc, ctx->now_ns);
 			if (c->cc.cwnd > tcp_flight(c) + c->mss)
 				c->cc.cwnd = tcp_flight(c) + c->mss;
-		} else { /* partial ACK (RFC 6582 §3.2 step 5) */
+		} else if (!c->sack) { /* partial ACK (RFC 6582 §3.2 step 5) */
 			tcp_retransmit(c, c->snd_una);
 			c->cc.cwnd -= RTS_MIN(acked, c->cc.cwnd - c->mss);
 			if (acked >= c->mss)
@@ -210,6 +210,8 @@ bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 	struct rts_ctx *ctx = c->ctx;
 	uint32_t ack = s->th.ack;
 	uint32_t old_wnd = c->snd_wnd;
+	uint32_t old_una = c->snd_una;
+	bool sack_dup;
 
 	if (c->state == RTS_TCP_SYN_RECEIVED && !syn_received_ack(c, s))
 		return false;
@@ -229,13 +231,19 @@ bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 		ack_new_data(c, s);
 		if (c->state == RTS_TCP_CLOSED)
 			return false;
-	} else if (ack == c->snd_una && s->len == 0 &&
+	}
+	update_window(c, s);
+	sack_dup = tcp_sack_on_ack(c, s);
+	if (c->sack) { /* RFC 6675: a dupack is one that SACKs new data */
+		if (ack == old_una && sack_dup && c->snd_max != c->snd_una)
+			c->dupacks++;
+		tcp_sack_recovery(c);
+	} else if (ack == old_una && s->len == 0 &&
 		   !(s->th.flags & (RTS_TH_SYN | RTS_TH_FIN)) &&
 		   c->snd_max != c->snd_una &&
 		   ((uint32_t)s->th.win << c->snd_wscale) == old_wnd) {
 		dup_ack(c);
 	}
-	update_window(c, s);
 	if ((c->flags & TF_FIN_SENT) && c->snd_una == c->snd_end + 1)
 		fin_acked(c);
 	if (c->state == RTS_TCP_CLOSED)

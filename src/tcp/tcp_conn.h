@@ -10,16 +10,11 @@
 
 #include "core/internal.h"
 #include "tcp_cc.h"
+#include "tcp_isn.h"
+#include "tcp_sack.h"
+#include "tcp_seq.h"
 #include "wire/csum.h"
 #include "wire/tcp.h"
-
-/* Wrap-safe sequence comparisons (RFC 9293 §3.4). */
-static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
-static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
-static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_lt(a, b) ? a : b; }
 
 /* Connection flags (c->flags). */
 enum rts_tcp_cflag {
@@ -115,7 +110,8 @@ struct rts_tcp_conn {
 	struct rts_tcp_listener *listener; /* while SYN_RECEIVED */
 	struct rts_ctx *ctx;
 	uint32_t retrans_segs;
-	uint32_t sack_blocks_n;    /* reserved for the SACK scoreboard */
+	uint32_t high_rxt;         /* RFC 6675 HighRxt */
+	struct tcp_sack_state *sack; /* from the pool, while needed */
 };
 
 struct rts_tcp_listener {
@@ -139,7 +135,9 @@ struct rts_tcp_conn *tcp_conn_alloc(struct rts_ctx *ctx);
 void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c);
 /* Unhash, drop every queued packet and return the slot. */
 void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c);
-uint32_t tcp_new_isn(struct rts_ctx *ctx, const struct rts_tcp_conn *c);
+/* ISN (RFC 6528) for @c's 4-tuple; also sets its timestamp offset. */
+uint32_t tcp_new_isn(struct rts_ctx *ctx, struct rts_tcp_conn *c);
+void tcp_conn_tuple(const struct rts_tcp_conn *c, struct rts_tcp_tuple *t);
 /* A free local port for an active open (the app's chooser first). 0: none. */
 uint16_t tcp_pick_port(struct rts_ctx *ctx, const struct rts_ip *laddr,
 		       const struct rts_endpoint *remote);
@@ -168,6 +166,22 @@ static inline uint32_t tcp_ts_now(const struct rts_tcp_conn *c)
 {
 	return (uint32_t)(c->ctx->now_ns / 1000000u) + c->ts_offset;
 }
+
+/* Send [seq, seq+len) again (len <= MSS), with the FIN if it follows. */
+void tcp_retransmit_range(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+/* Send @len (<= MSS) new bytes at snd_nxt now, windows aside. 0 or error. */
+int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len);
+
+/* ---- SACK (tcp_recovery.c) ---- */
+int tcp_sack_pool_init(struct rts_ctx *ctx, struct rts_arena *a);
+void tcp_sack_release(struct rts_tcp_conn *c);
+void tcp_sack_maybe_release(struct rts_tcp_conn *c);
+void tcp_sack_note_ooo(struct rts_tcp_conn *c, uint32_t seq, uint32_t len);
+void tcp_sack_note_dup(struct rts_tcp_conn *c, uint32_t seq, uint32_t end);
+void tcp_sack_fill_blocks(struct rts_tcp_conn *c, struct rts_tcp_opts *o);
+void tcp_sack_on_rto(struct rts_tcp_conn *c);
+void tcp_sack_recovery_send(struct rts_tcp_conn *c);
+bool tcp_sack_recovery(struct rts_tcp_conn *c);
 
 /* ---- timers (tcp_timer.c) ---- */
 void tcp_timer_update(struct rts_tcp_conn *c);

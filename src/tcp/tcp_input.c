@@ -52,7 +52,7 @@ static bool parse_segment(struct rts_ctx *ctx, struct rts_pkt *p,
 }
 
 /* Local MSS to announce: the route's MTU less IP and TCP headers. */
-static uint16_t our_mss(struct rts_ctx *ctx, const struct rts_ip *raddr)
+uint16_t tcp_our_mss(struct rts_ctx *ctx, const struct rts_ip *raddr)
 {
 	struct rts_route rt;
 	uint32_t mtu = ctx->cfg.mtu;
@@ -88,7 +88,7 @@ void tcp_negotiate(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	if (tc->sack && s->o.has_sack_perm)
 		c->flags |= TF_SACK_OK;
 	if (c->rcv_mss == 0)
-		c->rcv_mss = our_mss(c->ctx, &c->raddr);
+		c->rcv_mss = tcp_our_mss(c->ctx, &c->raddr);
 	mss = RTS_MIN(peer_mss, (uint32_t)c->rcv_mss);
 	if (c->flags & TF_TS_OK)
 		mss -= 12; /* every segment carries the timestamp option */
@@ -97,62 +97,6 @@ void tcp_negotiate(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	c->mss = (uint16_t)mss;
 	rts_tcp_cc_get(c->cc.algo)->init(&c->cc, mss,
 					 tc->init_cwnd_segs * mss, c->ctx->now_ns);
-}
-
-/* A SYN for a listener (RFC 9293 §3.10.7.2). */
-static void listen_input(struct rts_ctx *ctx, struct rts_tcp_listener *l,
-			 struct tcp_seg *s)
-{
-	const struct rts_l3_info *l3 = s->l3;
-	struct rts_tcp_conn *c;
-
-	if (s->th.flags & RTS_TH_RST)
-		return;
-	if (s->th.flags & RTS_TH_ACK) {
-		tcp_send_reset_for(ctx, l3, &s->th, seg_seqlen(s));
-		return;
-	}
-	if (!(s->th.flags & RTS_TH_SYN) || l3->dst_mcast)
-		return;
-	if (l->n_pending >= l->backlog) {
-		ctx->cnt.tcp_rx_listen_overflow++;
-		return;
-	}
-	c = tcp_conn_alloc(ctx);
-	if (c == NULL)
-		return;
-	tcp_conn_setup(ctx, c);
-	c->laddr = l3->dst;
-	c->raddr = l3->src;
-	c->lport = s->th.dport;
-	c->rport = s->th.sport;
-	c->cc.algo = ctx->cfg.tcp.cc;
-	c->h = l->h;
-	c->user = l->user;
-	c->listener = l;
-	c->flags |= TF_DETACHED; /* the app sees it once established */
-	c->irs = s->th.seq;
-	c->rcv_nxt = s->th.seq + 1;
-	c->rcv_adv = c->rcv_nxt;
-	c->iss = tcp_new_isn(ctx, c);
-	c->snd_una = c->iss;
-	c->snd_nxt = c->snd_max = c->snd_end = c->iss + 1;
-	c->recover = c->iss;
-	c->snd_wnd = s->th.win; /* never scaled in a SYN */
-	c->max_snd_wnd = c->snd_wnd;
-	c->snd_wl1 = s->th.seq;
-	c->snd_wl2 = c->iss;
-	tcp_negotiate(c, s);
-	c->state = RTS_TCP_SYN_RECEIVED;
-	c->last_rx_ns = ctx->now_ns;
-	l->n_pending++;
-	tcp_conn_hash_insert(ctx, c);
-	ctx->cnt.tcp_conn_passive++;
-	tcp_send_ctl(c, RTS_TH_SYN | RTS_TH_ACK);
-	c->flags |= TF_RTT_TIMING;
-	c->rtt_seq = c->iss;
-	c->rtt_start_ns = ctx->now_ns;
-	tcp_rto_arm(c);
 }
 
 /* SYN-SENT (RFC 9293 §3.10.7.3). */
@@ -342,7 +286,7 @@ static bool time_wait_reuse(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	return true;
 }
 
-static void conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
+void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
 	c->last_rx_ns = c->ctx->now_ns;
 	c->ka_probes_sent = 0;
@@ -352,10 +296,12 @@ static void conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	else
 		sync_input(c, s);
 	c->flags &= ~(uint32_t)TF_IN_INPUT;
-	if (c->state == RTS_TCP_CLOSED)
+	if (c->state == RTS_TCP_CLOSED) {
 		tcp_conn_free(c->ctx, c);
-	else
+	} else {
+		tcp_sack_maybe_release(c);
 		tcp_timer_update(c);
+	}
 }
 
 void rts_tcp_input(struct rts_ctx *ctx, struct rts_pkt *p,
@@ -376,13 +322,13 @@ void rts_tcp_input(struct rts_ctx *ctx, struct rts_pkt *p,
 	if (c && c->state == RTS_TCP_TIME_WAIT && time_wait_reuse(c, &s))
 		c = NULL;
 	if (c) {
-		conn_input(c, &s);
+		tcp_conn_input(c, &s);
 		drop(ctx, &s);
 		return;
 	}
 	l = tcp_listener_find(ctx, &l3->dst, s.th.dport);
 	if (l && !l3->dst_mcast) {
-		listen_input(ctx, l, &s);
+		tcp_listen_input(ctx, l, &s);
 	} else {
 		ctx->cnt.tcp_rx_no_conn++;
 		tcp_send_reset_for(ctx, l3, &s.th, seg_seqlen(&s));

@@ -72,6 +72,8 @@ static void fill_options(struct rts_tcp_conn *c, uint8_t flags,
 		o->ts_val = tcp_ts_now(c);
 		o->ts_ecr = c->ts_recent;
 	}
+	if (c->sack && (flags & RTS_TH_ACK) && !(flags & (RTS_TH_SYN | RTS_TH_RST)))
+		tcp_sack_fill_blocks(c, o);
 }
 
 /* The queue entry holding @seq (the hint first, else from the head). */
@@ -278,9 +280,15 @@ static uint32_t max_burst(const struct rts_tcp_conn *c, uint16_t *tso_segsz)
 
 void tcp_retransmit(struct rts_tcp_conn *c, uint32_t seq)
 {
+	tcp_retransmit_range(c, seq, c->mss);
+}
+
+void tcp_retransmit_range(struct rts_tcp_conn *c, uint32_t seq, uint32_t len)
+{
 	uint32_t end = seq_lt(c->snd_end, c->snd_max) ? c->snd_end : c->snd_max;
-	uint32_t len = seq_lt(seq, end) ? RTS_MIN(end - seq, (uint32_t)c->mss) : 0;
 	uint8_t flags = RTS_TH_ACK;
+
+	len = seq_lt(seq, end) ? RTS_MIN(end - seq, len) : 0;
 
 	/* The FIN follows the last byte; resend it with that byte. */
 	if ((c->flags & TF_FIN_SENT) && seq + len == c->snd_end &&
@@ -338,9 +346,30 @@ static void after_send(struct rts_tcp_conn *c, uint32_t len, bool fin)
 		tcp_rto_arm(c);
 }
 
+int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
+{
+	bool fin = (c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end;
+	int rc = send_segment(c, c->snd_nxt, len,
+			      RTS_TH_ACK | RTS_TH_PSH | (fin ? RTS_TH_FIN : 0), 0);
+
+	if (rc == 0)
+		after_send(c, len, fin);
+	return rc;
+}
+
 void tcp_output(struct rts_tcp_conn *c)
 {
 	bool sent = false;
+
+	/* In SACK recovery the pipe, not cwnd - flight, decides (RFC 6675). */
+	if ((c->flags & TF_IN_RECOVERY) && c->sack &&
+	    c->state >= RTS_TCP_ESTABLISHED && c->state != RTS_TCP_TIME_WAIT) {
+		uint64_t before = c->ctx->cnt.tcp_tx_segs;
+
+		tcp_sack_recovery_send(c);
+		if (c->ctx->cnt.tcp_tx_segs != before)
+			return;
+	}
 
 	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT) {
 		if ((c->flags & TF_ACKNOW) && c->state == RTS_TCP_TIME_WAIT)

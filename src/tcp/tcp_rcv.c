@@ -61,6 +61,7 @@ static bool ooo_insert(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t seq,
 	/* Same start and not longer: a duplicate of what we hold. */
 	if (*pp && (*pp)->seq == seq && ((*pp)->aux & ~OOO_FIN) >= len) {
 		ctx->cnt.tcp_rx_dup++;
+		tcp_sack_note_dup(c, seq, seq + len);
 		return false;
 	}
 	if (c->ooo_n >= ctx->cfg.tcp.ooo_max_segs) {
@@ -73,6 +74,7 @@ static bool ooo_insert(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t seq,
 	*pp = p;
 	c->ooo_n++;
 	ctx->cnt.tcp_rx_ooo++;
+	tcp_sack_note_ooo(c, seq, len);
 	return true;
 }
 
@@ -150,6 +152,8 @@ void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 
 		if (dup >= len) {
 			ctx->cnt.tcp_rx_dup += len ? 1 : 0;
+			if (len) /* RFC 2883: tell the sender it was a duplicate */
+				tcp_sack_note_dup(c, seq, seq + len);
 			len = 0;
 			if (!(fin && dup == s->len)) {
 				fin = false;

@@ -31,8 +31,18 @@ void tcp_deliver(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t off,
 /* ---- tcp_ack.c: the ACK field ---- */
 /* Returns false if the segment must be dropped (or the conn is gone). */
 bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* Merge an ACK's SACK blocks; true if it SACKed new data (a dupack). */
+bool tcp_sack_on_ack(struct rts_tcp_conn *c, const struct tcp_seg *s);
 /* RFC 5961 challenge ACK, rate-limited per context. */
 void tcp_challenge_ack(struct rts_tcp_conn *c);
+/* ---- tcp_input.c / tcp_listen.c ---- */
+/* A segment for an existing connection (frees it if it ends there). */
+void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* A segment for a listener: SYN, or the ACK of a SYN cookie. */
+void tcp_listen_input(struct rts_ctx *ctx, struct rts_tcp_listener *l,
+		      struct tcp_seg *s);
+/* The MSS we announce towards @raddr (route MTU less headers). */
+uint16_t tcp_our_mss(struct rts_ctx *ctx, const struct rts_ip *raddr);
 /* Negotiate MSS/WS/SACK/TS from a SYN's options (both opens). */
 void tcp_negotiate(struct rts_tcp_conn *c, const struct tcp_seg *s);
 

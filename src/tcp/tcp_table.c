@@ -24,6 +24,8 @@ int rts_tcp_init(struct rts_ctx *ctx, struct rts_arena *a)
 	t->hash = rts_arena_take(a, sizeof(struct rts_tcp_conn *) * buckets);
 	t->listeners = rts_arena_take(a, sizeof(struct rts_tcp_listener) *
 					      ctx->cfg.max_listeners);
+	if (tcp_sack_pool_init(ctx, a) != 0)
+		return RTS_ENOMEM;
 	if (a->p == NULL)
 		return 0; /* sizing pass */
 	if (t->conns == NULL || t->hash == NULL ||
@@ -154,6 +156,7 @@ void tcp_conn_free(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 	c->flags |= TF_FREED;
 	hash_remove(ctx, c);
 	rts_timer_cancel(ctx, &c->timer);
+	tcp_sack_release(c);
 	free_chain_list(ctx, c->sndq_head);
 	free_chain_list(ctx, c->ooo_head);
 	c->sndq_head = c->sndq_tail = c->snd_hint = c->ooo_head = NULL;
@@ -175,30 +178,26 @@ void tcp_conn_setup(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 	c->ka_idle_us = tc->keepalive_idle_us;
 	c->ka_intvl_us = tc->keepalive_intvl_us;
 	c->ka_probes = tc->keepalive_probes;
-	c->ts_offset = (uint32_t)rts_random(ctx);
 	c->flags |= TF_QUICKACK;
 	rts_timer_init(&c->timer, tcp_timer_fire);
 }
 
-/*
- * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. F here is a keyed
- * 64-bit mix; the tcpx work replaces it with SipHash.
- */
-uint32_t tcp_new_isn(struct rts_ctx *ctx, const struct rts_tcp_conn *c)
+void tcp_conn_tuple(const struct rts_tcp_conn *c, struct rts_tcp_tuple *t)
 {
-	const uint64_t *k = ctx->tcp.isn_key;
-	uint64_t h = k[0];
+	t->laddr = c->laddr;
+	t->raddr = c->raddr;
+	t->lport = c->lport;
+	t->rport = c->rport;
+}
 
-	for (int i = 0; i < 2; i++) {
-		h ^= c->laddr.u64[i] + k[1];
-		h *= 0x9e3779b97f4a7c15ull;
-		h ^= c->raddr.u64[i];
-		h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
-	}
-	h ^= ((uint64_t)c->lport << 16 | c->rport) ^ k[1];
-	h = (h ^ (h >> 29)) * 0x94d049bb133111ebull;
-	h ^= h >> 32;
-	return (uint32_t)h + (uint32_t)(ctx->now_ns / 4000);
+/* RFC 6528 ISN and the RFC 7323 §7.1 timestamp offset of a new block. */
+uint32_t tcp_new_isn(struct rts_ctx *ctx, struct rts_tcp_conn *c)
+{
+	struct rts_tcp_tuple t;
+
+	tcp_conn_tuple(c, &t);
+	c->ts_offset = rts_tcp_ts_offset(ctx->tcp.isn_key, &t);
+	return rts_tcp_isn(ctx->tcp.isn_key, &t, ctx->now_ns);
 }
 
 struct rts_tcp_listener *tcp_listener_find(struct rts_ctx *ctx,

@@ -5,12 +5,14 @@
 
 struct rts_tcp_conn;
 struct rts_tcp_listener;
+struct tcp_sack_state;
 
 struct rts_tcp_tables {
 	struct rts_tcp_conn *conns;      /* max_tcp_conns slots */
 	struct rts_tcp_conn **hash;      /* buckets, chained on the 4-tuple */
 	uint32_t hash_mask;
 	struct rts_tcp_conn *free_list;
+	struct tcp_sack_state *sack_free; /* pool of per-connection SACK state */
 	uint32_t n_conns;                /* slots in use */
 	struct rts_tcp_listener *listeners;
 	uint16_t n_listeners_max;

@@ -88,6 +88,7 @@ static void rto_expired(struct rts_tcp_conn *c)
 	c->flags |= TF_RETRANSMITTED;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
+	tcp_sack_on_rto(c);
 	/* Go back to snd_una and resend as the window allows. */
 	c->snd_nxt = c->snd_una;
 	c->snd_hint = NULL;
