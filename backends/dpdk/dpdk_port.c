@@ -119,12 +119,13 @@ static int choose_mtu(struct rts_dpdk_port *p,
 		      const struct rts_dpdk_port_conf *conf, uint32_t *data_room)
 {
 	uint32_t want = conf->mtu != 0 ? conf->mtu : RTE_ETHER_MTU;
+	uint32_t lowest = RTE_MAX((uint32_t)p->info.min_mtu, 576u);
 	uint32_t frame;
 
-	if (want > p->info.max_mtu || want < RTE_MAX(p->info.min_mtu, 576)) {
+	if (want > p->info.max_mtu || want < lowest) {
 		LOG(p, "port %u (%s): MTU %u outside what it allows (%u..%u)\n",
-		    p->port_id, p->info.driver_name, want,
-		    RTE_MAX(p->info.min_mtu, 576), p->info.max_mtu);
+		    p->port_id, p->info.driver_name, want, lowest,
+		    p->info.max_mtu);
 		return -EINVAL;
 	}
 	p->mtu = (uint16_t)want;
