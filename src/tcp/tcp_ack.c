@@ -127,10 +127,13 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	}
 	c->dupacks = 0;
 	/* RFC 6298 §5.2/5.3: stop or restart the retransmission timer. */
-	if (c->snd_una == c->snd_max)
+	c->flags &= ~(uint32_t)TF_TLP_SENT;
+	if (c->snd_una == c->snd_max) {
 		c->t_rexmt = 0;
-	else
-		tcp_rto_arm(c);
+		c->flags &= ~(uint32_t)TF_PTO;
+	} else {
+		tcp_rexmt_arm(c);
+	}
 	if (payload && c->h && c->h->acked && !(c->flags & TF_DETACHED))
 		c->h->acked(c, c->user, payload);
 	if ((c->flags & TF_WANT_WRITABLE) && !(c->flags & TF_DETACHED) &&

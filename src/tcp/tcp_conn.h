@@ -38,6 +38,8 @@ enum rts_tcp_cflag {
 	TF_RETRANSMITTED = 1u << 17, /* snd_una was retransmitted */
 	TF_FROM_COOKIE = 1u << 18,
 	TF_FREED = 1u << 19,      /* slot returned to the free list */
+	TF_PTO = 1u << 20,        /* t_rexmt is a tail-loss probe deadline */
+	TF_TLP_SENT = 1u << 21,   /* a probe is out for this flight */
 };
 
 struct rts_tcp_conn {
@@ -187,6 +189,8 @@ bool tcp_sack_recovery(struct rts_tcp_conn *c);
 void tcp_timer_update(struct rts_tcp_conn *c);
 void tcp_timer_fire(struct rts_ctx *ctx, struct rts_timer *t, uint64_t now);
 void tcp_rto_arm(struct rts_tcp_conn *c);
+/* Arm the tail-loss probe (RFC 8985 §7) when allowed, else the RTO. */
+void tcp_rexmt_arm(struct rts_tcp_conn *c);
 void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us);
 void tcp_enter_time_wait(struct rts_tcp_conn *c);
 

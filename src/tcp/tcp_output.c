@@ -343,7 +343,7 @@ static void after_send(struct rts_tcp_conn *c, uint32_t len, bool fin)
 	/* Start the RTO when the first byte goes out (a persist deadline
 	 * may still be set from a zero window). */
 	if (c->t_rexmt == 0 || old_max == c->snd_una)
-		tcp_rto_arm(c);
+		tcp_rexmt_arm(c);
 }
 
 int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
