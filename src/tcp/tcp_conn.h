@@ -9,6 +9,8 @@
 #define RTS_TCP_CONN_H
 
 #include "core/internal.h"
+#include "net/neigh.h"
+#include "net/net.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
 #include "tcp_sack.h"
@@ -114,6 +116,7 @@ struct rts_tcp_conn {
 	uint32_t retrans_segs;
 	uint32_t high_rxt;         /* RFC 6675 HighRxt */
 	struct tcp_sack_state *sack; /* from the pool, while needed */
+	struct rts_neigh_ref nh;   /* next hop, skips the neighbour lookup */
 };
 
 struct rts_tcp_listener {

@@ -23,10 +23,19 @@ void tcp_timer_update(struct rts_tcp_conn *c)
 		d = c->t_keep;
 	if (c->t_2msl && c->t_2msl < d)
 		d = c->t_2msl;
-	if (d == UINT64_MAX)
+	if (d == UINT64_MAX) {
 		rts_timer_cancel(c->ctx, &c->timer);
-	else
-		rts_timer_arm(c->ctx, &c->timer, d);
+		return;
+	}
+	/*
+	 * Lazy: a deadline that moved later (the RTO pushed back by every
+	 * ACK) leaves the wheel entry where it is; when it fires early,
+	 * tcp_timer_fire finds nothing due and re-arms. The common case then
+	 * costs no wheel operation at all.
+	 */
+	if (rts_timer_armed(&c->timer) && c->timer.expire_ns <= d)
+		return;
+	rts_timer_arm(c->ctx, &c->timer, d);
 }
 
 static uint32_t backed_off_rto(const struct rts_tcp_conn *c)
