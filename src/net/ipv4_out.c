@@ -12,6 +12,8 @@ bool rts_addr_is_local(const struct rts_ctx *ctx, const struct rts_ip *ip)
 {
 	if (rts_ip_is_v4(ip))
 		return rts_ip4_is_local(ctx, rts_ip_v4_be(ip));
+	if (ctx->net.ip6.is_local)
+		return ctx->net.ip6.is_local(ctx, ip);
 	for (unsigned i = 0; i < ctx->cfg.n_addrs; i++)
 		if (rts_ip_eq(&ctx->cfg.addrs[i].ip, ip))
 			return true;
@@ -99,7 +101,7 @@ int rts_route_lookup(struct rts_ctx *ctx, const struct rts_ip *dst,
 /* ------------------------------------------------------------------ send */
 /* @p->data at the IPv4 header: pick the next hop's MAC and transmit. */
 static int ip4_send(struct rts_ctx *ctx, struct rts_pkt *p, uint32_t dst_be,
-		    struct rts_neigh_ref *ref)
+		    struct rts_neigh_ref *ref, unsigned qflags)
 {
 	const struct rts_mac *mac;
 	struct rts_mac group;
@@ -124,7 +126,7 @@ static int ip4_send(struct rts_ctx *ctx, struct rts_pkt *p, uint32_t dst_be,
 		rts_free(ctx, p);
 		return RTS_ENETUNREACH;
 	}
-	return rts_neigh_output(ctx, p, &nh, ref);
+	return rts_neigh_output_q(ctx, p, &nh, ref, qflags);
 }
 
 static void fill_header(struct rts_ctx *ctx, struct rts_pkt *p, uint8_t *h,
@@ -195,7 +197,8 @@ static int ip4_fragment(struct rts_ctx *ctx, struct rts_pkt *p,
 		fill_header(ctx, f, h, ip);
 		ctx->cnt.ip4_tx++;
 		ctx->cnt.ip4_tx_frags++;
-		rc = ip4_send(ctx, f, ip->dst_be, NULL);
+		rc = ip4_send(ctx, f, ip->dst_be, NULL,
+			      off ? RTS_NEIGH_Q_CONT : 0);
 		off += n;
 	}
 	rts_free(ctx, p);
@@ -239,7 +242,7 @@ int rts_ip4_output(struct rts_ctx *ctx, struct rts_pkt *p,
 	ip.id = ctx->net.ip_id++; /* RFC 6864: unique enough per flow */
 	fill_header(ctx, p, h, &ip);
 	ctx->cnt.ip4_tx++;
-	return ip4_send(ctx, p, ip.dst_be, ref);
+	return ip4_send(ctx, p, ip.dst_be, ref, 0);
 }
 
 int rts_ip_output_ref(struct rts_ctx *ctx, struct rts_pkt *p,

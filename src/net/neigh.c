@@ -287,38 +287,57 @@ static void neigh_timer(struct rts_ctx *ctx, struct rts_timer *t,
 	}
 }
 
-/* RFC 4861 §7.2.2: when the queue overflows the oldest packet goes. */
-static void enqueue(struct rts_ctx *ctx, struct rts_neigh *n, struct rts_pkt *p)
+/* Drop the oldest queued datagram: its head and any fragments after it. */
+static void drop_oldest(struct rts_ctx *ctx, struct rts_neigh *n)
+{
+	struct rts_pkt *p = n->pend_head;
+
+	do {
+		struct rts_pkt *next = p->q_next;
+
+		p->q_next = NULL;
+		ctx->cnt.neigh_pending_drop++;
+		rts_free(ctx, p);
+		p = next;
+	} while (p && p->aux == RTS_NEIGH_Q_CONT);
+	n->pend_head = p;
+	if (p == NULL)
+		n->pend_tail = NULL;
+	n->n_pending--;
+}
+
+/*
+ * RFC 4861 §7.2.2: when the queue overflows the oldest packet goes. The
+ * bound counts datagrams: fragments marked RTS_NEIGH_Q_CONT ride along
+ * with the fragment before them (p->aux holds the mark while queued).
+ */
+static void enqueue(struct rts_ctx *ctx, struct rts_neigh *n, struct rts_pkt *p,
+		    unsigned qflags)
 {
 	uint16_t max = ctx->cfg.neigh_pending_max;
+	bool cont = (qflags & RTS_NEIGH_Q_CONT) && n->pend_tail != NULL;
 
 	if (max == 0) {
 		ctx->cnt.neigh_pending_drop++;
 		rts_free(ctx, p);
 		return;
 	}
-	if (n->n_pending >= max) {
-		struct rts_pkt *old = n->pend_head;
-
-		n->pend_head = old->q_next;
-		if (n->pend_head == NULL)
-			n->pend_tail = NULL;
-		old->q_next = NULL;
-		n->n_pending--;
-		ctx->cnt.neigh_pending_drop++;
-		rts_free(ctx, old);
-	}
+	if (!cont && n->n_pending >= max)
+		drop_oldest(ctx, n);
+	p->aux = cont ? RTS_NEIGH_Q_CONT : 0;
 	p->q_next = NULL;
 	if (n->pend_tail)
 		n->pend_tail->q_next = p;
 	else
 		n->pend_head = p;
 	n->pend_tail = p;
-	n->n_pending++;
+	if (!cont)
+		n->n_pending++;
 }
 
-int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
-		     const struct rts_ip *nexthop, struct rts_neigh_ref *ref)
+int rts_neigh_output_q(struct rts_ctx *ctx, struct rts_pkt *p,
+		       const struct rts_ip *nexthop, struct rts_neigh_ref *ref,
+		       unsigned qflags)
 {
 	struct rts_neigh *n = rts_neigh_find(ctx, nexthop);
 
@@ -329,7 +348,7 @@ int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
 			rts_free(ctx, p);
 			return RTS_ENOSPC;
 		}
-		enqueue(ctx, n, p);
+		enqueue(ctx, n, p, 0);
 		solicit(ctx, n, false);
 		return 0;
 	}
@@ -339,7 +358,7 @@ int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
 	}
 	switch (n->state) {
 	case RTS_NEIGH_INCOMPLETE:
-		enqueue(ctx, n, p);
+		enqueue(ctx, n, p, qflags);
 		return 0;
 	case RTS_NEIGH_STALE:
 		set_state(ctx, n, RTS_NEIGH_DELAY); /* RFC 4861 §7.3.3 */
@@ -349,6 +368,12 @@ int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
 	}
 	rts_eth_output(ctx, p, &n->mac, ethertype_of(p));
 	return 0;
+}
+
+int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
+		     const struct rts_ip *nexthop, struct rts_neigh_ref *ref)
+{
+	return rts_neigh_output_q(ctx, p, nexthop, ref, 0);
 }
 
 static void resolved(struct rts_ctx *ctx, struct rts_neigh *n)

@@ -84,6 +84,16 @@ int rts_neigh_output(struct rts_ctx *ctx, struct rts_pkt *p,
 		     const struct rts_ip *nexthop, struct rts_neigh_ref *ref);
 
 /*
+ * rts_neigh_output() for fragments: with RTS_NEIGH_Q_CONT the packet
+ * continues the datagram queued just before it and does not count against
+ * cfg.neigh_pending_max on its own (a 64 KiB datagram is one entry).
+ */
+#define RTS_NEIGH_Q_CONT 1u
+int rts_neigh_output_q(struct rts_ctx *ctx, struct rts_pkt *p,
+		       const struct rts_ip *nexthop, struct rts_neigh_ref *ref,
+		       unsigned qflags);
+
+/*
  * A link-layer address for @ip was seen (ARP reply or request, NA, NS with
  * a source option, ...). Applies RFC 4861 §7.2.5 (solicited / override)
  * and §7.3.3 rules; flushes queued packets once the MAC is known. Returns

@@ -4,7 +4,8 @@
  * with checksum verification and send (copying or zero-copy).
  *
  * Bindings hash on the port; a lookup prefers the binding on the exact
- * destination address over a wildcard one. Wildcards: the all-zero
+ * destination address over a wildcard one, so a port may be bound to a
+ * specific address and to a wildcard at once. Wildcards: the all-zero
  * address takes both families, ::ffff:0.0.0.0 only IPv4.
  */
 #include "net.h"
@@ -54,16 +55,20 @@ static bool addr_matches(const struct rts_ip *b, const struct rts_ip *dst)
 	return rts_ip_eq(b, dst);
 }
 
-/* Could two bindings of the same port both claim one datagram? */
-static bool addrs_overlap(const struct rts_ip *a, const struct rts_ip *b)
+/*
+ * Two bindings of one port conflict when they would claim the same
+ * datagrams at the same preference: the same address, or two wildcards
+ * covering a common family. A specific address beside a wildcard is
+ * fine: the specific one wins its datagrams.
+ */
+static bool addrs_conflict(const struct rts_ip *a, const struct rts_ip *b)
 {
-	if (is_dual_any(a) || is_dual_any(b) || rts_ip_eq(a, b))
+	bool wa = is_dual_any(a) || is_v4_any(a);
+	bool wb = is_dual_any(b) || is_v4_any(b);
+
+	if (rts_ip_eq(a, b))
 		return true;
-	if (is_v4_any(a))
-		return rts_ip_is_v4(b);
-	if (is_v4_any(b))
-		return rts_ip_is_v4(a);
-	return false;
+	return wa && wb; /* dual-stack any vs IPv4 any */
 }
 
 struct rts_udp_bind *rts_udp_bind(struct rts_ctx *ctx,
@@ -85,7 +90,7 @@ struct rts_udp_bind *rts_udp_bind(struct rts_ctx *ctx,
 	}
 	h = port_bucket(t, local->port);
 	for (b = t->udp_hash[h]; b; b = b->hnext)
-		if (b->port == local->port && addrs_overlap(&b->ip, &local->ip)) {
+		if (b->port == local->port && addrs_conflict(&b->ip, &local->ip)) {
 			rc = RTS_EADDRINUSE;
 			goto out;
 		}

@@ -342,6 +342,59 @@ size_t testbe_drain(struct testbe *be)
 	return n;
 }
 
+/* Byte @i of a chain (slow, fine for tests). */
+static uint8_t *chain_at(struct rts_pkt *p, uint32_t i)
+{
+	for (; p; p = p->next) {
+		if (i < p->len)
+			return p->data + i;
+		i -= p->len;
+	}
+	return NULL;
+}
+
+static uint16_t chain_csum(struct rts_pkt *p, uint32_t off, uint32_t len)
+{
+	uint64_t s = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t b = *chain_at(p, off + i);
+
+		s += (i & 1) ? b : (uint32_t)b << 8;
+	}
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+void testbe_nic_tx(struct rts_pkt *p)
+{
+	uint32_t f = p->ol_flags, l2 = p->l2_len, l3 = p->l3_len;
+	uint16_t c;
+
+	tb_assert(!(f & RTS_PKT_TX_TSO)); /* not emulated */
+	if (f & RTS_PKT_TX_IP_CSUM) {
+		tb_assert(f & RTS_PKT_TX_IPV4);
+		*chain_at(p, l2 + 10) = 0;
+		*chain_at(p, l2 + 11) = 0;
+		c = chain_csum(p, l2, l3);
+		*chain_at(p, l2 + 10) = (uint8_t)(c >> 8);
+		*chain_at(p, l2 + 11) = (uint8_t)c;
+	}
+	if (f & (RTS_PKT_TX_TCP_CSUM | RTS_PKT_TX_UDP_CSUM)) {
+		/* the field holds the pseudo-header sum: sum over it */
+		uint32_t at = l2 + l3 + ((f & RTS_PKT_TX_TCP_CSUM) ? 16 : 6);
+
+		tb_assert(f & (RTS_PKT_TX_IPV4 | RTS_PKT_TX_IPV6));
+		c = chain_csum(p, l2 + l3, p->pkt_len - l2 - l3);
+		if (c == 0 && (f & RTS_PKT_TX_UDP_CSUM))
+			c = 0xffff;
+		*chain_at(p, at) = (uint8_t)(c >> 8);
+		*chain_at(p, at + 1) = (uint8_t)c;
+	}
+	p->ol_flags = 0;
+}
+
 size_t testbe_forward(struct testbe *from, struct testbe *to,
 		      struct rts_ctx *to_ctx, uint64_t now_ns)
 {
@@ -349,6 +402,7 @@ size_t testbe_forward(struct testbe *from, struct testbe *to,
 	struct rts_pkt *p;
 
 	while ((p = testbe_pop(from)) != NULL) {
+		testbe_nic_tx(p);
 		testbe_inject_pkt(to, to_ctx, p, now_ns);
 		n++;
 	}

@@ -83,7 +83,16 @@ struct rts_pkt *testbe_pop(struct testbe *be);
 size_t testbe_pop_bytes(struct testbe *be, uint8_t *buf, size_t cap);
 /* Free every queued TX frame; returns how many there were. */
 size_t testbe_drain(struct testbe *be);
-/* Move every frame @from transmitted into @to_ctx (on backend @to). */
+/*
+ * Do what a NIC would for the TX offload marks of @p (IPv4 header and
+ * TCP/UDP checksums, from l2_len/l3_len; the L4 field holds the
+ * pseudo-header sum as DPDK wants) and clear the marks. TSO: not emulated.
+ */
+void testbe_nic_tx(struct rts_pkt *p);
+/*
+ * Move every frame @from transmitted into @to_ctx (on backend @to),
+ * completing offloads with testbe_nic_tx() on the way.
+ */
 size_t testbe_forward(struct testbe *from, struct testbe *to,
 		      struct rts_ctx *to_ctx, uint64_t now_ns);
 

@@ -69,4 +69,44 @@ static inline struct rts_pkt *l4_pkt(struct rts_ctx *ctx, uint32_t len,
 	return p;
 }
 
+/* Two contexts wired back to back: pass frames both ways until quiet. */
+struct pair {
+	struct testbe *ba, *bb;
+	struct rts_ctx *a, *b;
+};
+
+static inline void pair_open(struct pair *pr, uint32_t caps_a, uint32_t caps_b)
+{
+	pr->ba = testbe_new();
+	pr->bb = testbe_new();
+	pr->a = testbe_ctx(pr->ba, "198.18.0.1/24", 1, caps_a, 0);
+	pr->b = testbe_ctx(pr->bb, "198.18.0.2/24", 2, caps_b, 0);
+	testbe_drain(pr->ba);
+	testbe_drain(pr->bb);
+}
+
+static inline size_t pair_pump(struct pair *pr, uint64_t now)
+{
+	size_t total = 0, n;
+
+	rts_flush(pr->a);
+	rts_flush(pr->b);
+	for (int i = 0; i < 1000; i++) {
+		n = testbe_forward(pr->ba, pr->bb, pr->b, now);
+		n += testbe_forward(pr->bb, pr->ba, pr->a, now);
+		total += n;
+		if (n == 0)
+			break;
+	}
+	return total;
+}
+
+static inline void pair_close(struct pair *pr)
+{
+	testbe_ctx_free(pr->a, 0);
+	testbe_ctx_free(pr->b, 0);
+	testbe_delete(pr->ba);
+	testbe_delete(pr->bb);
+}
+
 #endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* memlink — internals shared by the pool, the link and the offload code. */
+#ifndef ML_INTERNAL_H
+#define ML_INTERNAL_H
+
+#include "memlink.h"
+#include "ml_ring.h"
+
+#include <stdatomic.h>
+
+enum ml_buf_state {
+	ML_BUF_FREE = 0,
+	ML_BUF_USED = 1,
+	ML_BUF_DETACHED = 2, /* direct descriptor freed, clones still share */
+};
+
+struct ml_buf {
+	struct rts_pkt pkt;      /* first: the stack's view */
+	struct ml_pool *pool;
+	struct ml_buf *owner;    /* indirect: the direct buffer with the data */
+	struct ml_buf *free_next;
+	_Atomic uint32_t refcnt; /* direct: descriptors sharing the data */
+	uint8_t state;           /* enum ml_buf_state */
+	bool indirect;
+};
+
+static inline struct ml_buf *ml_buf_of(const struct rts_pkt *p)
+{
+	return (struct ml_buf *)(void *)p;
+}
+
+struct ml_pool {
+	/* owner thread only */
+	struct ml_buf *free_bufs;
+	struct ml_buf *free_clones;
+	uint32_t n_free_bufs, n_free_clones;
+	uint32_t high_water;
+	uint64_t st_allocs, st_alloc_fails, st_clones, st_clone_fails;
+	/* read-only after creation */
+	bool threaded;
+	uint32_t headroom, data_size, stride;
+	uint32_t n_bufs, n_clones;
+	uint8_t *mem;
+	struct ml_buf *clone_mem;
+	struct ml_ring *ret; /* frees from the other thread */
+};
+
+/* ------------------------------------------------------------- offload */
+/*
+ * Complete the checksums @p asks the device for (RTS_PKT_TX_*_CSUM), using
+ * l2_len/l3_len (parsed from the frame, and counted, when they are unset).
+ */
+void ml_offload_fill_tx(struct rts_pkt *p, struct ml_dir_stats *st);
+/*
+ * The RX marks a verifying NIC would set on @p. OFFLOAD trusts the frame
+ * except where @corrupt_off (byte offset, -1: none) says the link damaged
+ * it; OFFLOAD_VERIFY recomputes every checksum.
+ */
+uint32_t ml_offload_rx_marks(const struct rts_pkt *p, enum ml_csum_mode mode,
+			     int64_t corrupt_off);
+
+#endif

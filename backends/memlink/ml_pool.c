@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * memlink — the buffer pool.
+ *
+ * Every buffer is one block: a descriptor (struct ml_buf, whose first member
+ * is the struct rts_pkt the stack sees) followed by headroom and data. Clones
+ * use indirect descriptors (no data of their own) that point at the direct
+ * buffer owning the data and hold a reference on it, as DPDK's indirect mbufs
+ * do. Everything is allocated once at creation; alloc and free are a push and
+ * a pop on a free list.
+ *
+ * Threaded pools: a buffer may be freed by the other thread (the receiver of
+ * a frame). Reference counts are then atomic, and a buffer whose pool is not
+ * the caller's goes back through the pool's return ring (single producer:
+ * the one other thread), which the owner drains when its free list is empty.
+ */
+#include "ml_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ML_DEFAULT_BUFS 4096
+#define ML_DEFAULT_DATA 2048
+
+static uint32_t round_up(uint32_t v, uint32_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+void ml_pool_config_default(struct ml_pool_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->n_bufs = ML_DEFAULT_BUFS;
+	cfg->n_clones = 0;
+	cfg->data_size = ML_DEFAULT_DATA;
+	cfg->headroom = RTS_PKT_MIN_HEADROOM;
+	cfg->threaded = false;
+}
+
+static void push_free(struct ml_buf **list, uint32_t *count, struct ml_buf *b)
+{
+	b->state = ML_BUF_FREE;
+	b->free_next = *list;
+	*list = b;
+	(*count)++;
+}
+
+struct ml_pool *ml_pool_create(const struct ml_pool_config *cfg)
+{
+	struct ml_pool *pool;
+	uint32_t n_clones = cfg->n_clones ? cfg->n_clones : cfg->n_bufs;
+	uint32_t headroom = cfg->headroom < RTS_PKT_MIN_HEADROOM
+				    ? RTS_PKT_MIN_HEADROOM
+				    : cfg->headroom;
+
+	if (cfg->n_bufs == 0 || cfg->data_size == 0)
+		return NULL;
+	pool = aligned_alloc(ML_CACHE_LINE, round_up(sizeof(*pool),
+						     ML_CACHE_LINE));
+	if (pool == NULL)
+		return NULL;
+	memset(pool, 0, sizeof(*pool));
+	pool->threaded = cfg->threaded;
+	pool->headroom = headroom;
+	pool->data_size = cfg->data_size;
+	pool->n_bufs = cfg->n_bufs;
+	pool->n_clones = n_clones;
+	pool->stride = round_up(sizeof(struct ml_buf), ML_CACHE_LINE) +
+		       round_up(headroom + cfg->data_size, ML_CACHE_LINE);
+	pool->mem = aligned_alloc(ML_CACHE_LINE,
+				  (size_t)pool->stride * cfg->n_bufs);
+	pool->clone_mem = aligned_alloc(ML_CACHE_LINE,
+		round_up((uint32_t)sizeof(struct ml_buf) * n_clones,
+			 ML_CACHE_LINE));
+	pool->ret = ml_ring_create(cfg->n_bufs + n_clones);
+	if (pool->mem == NULL || pool->clone_mem == NULL || pool->ret == NULL) {
+		ml_pool_destroy(pool);
+		return NULL;
+	}
+	/* Push in reverse so the first allocations walk memory upwards. */
+	for (uint32_t i = cfg->n_bufs; i-- > 0;) {
+		struct ml_buf *b = (struct ml_buf *)(void *)(pool->mem +
+					(size_t)i * pool->stride);
+
+		memset(b, 0, sizeof(*b));
+		b->pool = pool;
+		b->indirect = false;
+		b->pkt.buf = (uint8_t *)b + round_up(sizeof(struct ml_buf),
+						     ML_CACHE_LINE);
+		b->pkt.buf_len = headroom + cfg->data_size;
+		push_free(&pool->free_bufs, &pool->n_free_bufs, b);
+	}
+	for (uint32_t i = n_clones; i-- > 0;) {
+		struct ml_buf *b = &pool->clone_mem[i];
+
+		memset(b, 0, sizeof(*b));
+		b->pool = pool;
+		b->indirect = true;
+		push_free(&pool->free_clones, &pool->n_free_clones, b);
+	}
+	return pool;
+}
+
+void ml_pool_destroy(struct ml_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	free(pool->mem);
+	free(pool->clone_mem);
+	if (pool->ret)
+		ml_ring_destroy(pool->ret);
+	free(pool);
+}
+
+uint32_t ml_pool_data_size(const struct ml_pool *pool)
+{
+	return pool->data_size;
+}
+
+/* Take back what other threads returned. */
+static void drain_returns(struct ml_pool *pool)
+{
+	void *objs[64];
+	unsigned n;
+
+	while ((n = ml_ring_dequeue_burst(pool->ret, objs, 64)) > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			struct ml_buf *b = objs[i];
+
+			if (b->indirect)
+				push_free(&pool->free_clones,
+					  &pool->n_free_clones, b);
+			else
+				push_free(&pool->free_bufs,
+					  &pool->n_free_bufs, b);
+		}
+	}
+}
+
+static void reset_pkt(struct ml_pool *pool, struct rts_pkt *p)
+{
+	p->data = p->buf + pool->headroom;
+	p->len = 0;
+	p->pkt_len = 0;
+	p->next = NULL;
+	p->ol_flags = 0;
+	p->l2_len = p->l3_len = p->l4_len = p->tso_segsz = 0;
+	p->q_next = NULL;
+}
+
+struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
+{
+	struct ml_buf *b = pool->free_bufs;
+	uint32_t in_use;
+
+	if (b == NULL && pool->threaded) {
+		drain_returns(pool);
+		b = pool->free_bufs;
+	}
+	if (b == NULL) {
+		pool->st_alloc_fails++;
+		return NULL;
+	}
+	pool->free_bufs = b->free_next;
+	pool->n_free_bufs--;
+	b->state = ML_BUF_USED;
+	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
+	reset_pkt(pool, &b->pkt);
+	pool->st_allocs++;
+	in_use = pool->n_bufs - pool->n_free_bufs;
+	if (in_use > pool->high_water)
+		pool->high_water = in_use;
+	return &b->pkt;
+}
+
+static struct ml_buf *take_clone_desc(struct ml_pool *pool)
+{
+	struct ml_buf *c = pool->free_clones;
+
+	if (c == NULL && pool->threaded) {
+		drain_returns(pool);
+		c = pool->free_clones;
+	}
+	if (c == NULL)
+		return NULL;
+	pool->free_clones = c->free_next;
+	pool->n_free_clones--;
+	c->state = ML_BUF_USED;
+	return c;
+}
+
+static void ref_get(struct ml_buf *owner)
+{
+	if (owner->pool->threaded)
+		atomic_fetch_add_explicit(&owner->refcnt, 1,
+					  memory_order_relaxed);
+	else
+		atomic_store_explicit(&owner->refcnt,
+			atomic_load_explicit(&owner->refcnt,
+					     memory_order_relaxed) + 1,
+			memory_order_relaxed);
+}
+
+/* Drop one reference; true when it was the last. */
+static bool ref_put(struct ml_buf *owner)
+{
+	uint32_t old;
+
+	if (owner->pool->threaded) {
+		old = atomic_fetch_sub_explicit(&owner->refcnt, 1,
+						memory_order_acq_rel);
+	} else {
+		old = atomic_load_explicit(&owner->refcnt,
+					   memory_order_relaxed);
+		atomic_store_explicit(&owner->refcnt, old - 1,
+				      memory_order_relaxed);
+	}
+	if (old == 0) {
+		fprintf(stderr, "memlink: refcount underflow on %p\n",
+			(void *)owner);
+		abort();
+	}
+	return old == 1;
+}
+
+/* Give a descriptor (direct with no references left, or indirect) back. */
+static void put_desc(struct ml_pool *local, struct ml_buf *b)
+{
+	struct ml_pool *pool = b->pool;
+
+	if (pool == local || !pool->threaded) {
+		if (b->indirect)
+			push_free(&pool->free_clones, &pool->n_free_clones, b);
+		else
+			push_free(&pool->free_bufs, &pool->n_free_bufs, b);
+		return;
+	}
+	b->state = ML_BUF_FREE;
+	/* Sized for every descriptor of the pool: it cannot be full. */
+	while (!ml_ring_enqueue(pool->ret, b))
+		;
+}
+
+static void free_segment(struct ml_pool *local, struct ml_buf *b)
+{
+	if (b->state != ML_BUF_USED) {
+		fprintf(stderr, "memlink: double free of packet %p\n",
+			(void *)&b->pkt);
+		abort();
+	}
+	if (b->indirect) {
+		struct ml_buf *owner = b->owner;
+
+		b->owner = NULL;
+		put_desc(local, b);
+		if (ref_put(owner))
+			put_desc(local, owner);
+		return;
+	}
+	/* The direct descriptor is done; the data lives while clones do. */
+	b->state = ML_BUF_DETACHED;
+	if (ref_put(b))
+		put_desc(local, b);
+}
+
+void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p)
+{
+	while (p != NULL) {
+		struct rts_pkt *next = p->next;
+		free_segment(local, ml_buf_of(p));
+		p = next;
+	}
+}
+
+struct rts_pkt *ml_pool_clone(struct ml_pool *pool, struct rts_pkt *p)
+{
+	struct rts_pkt *head = NULL, **tail = &head;
+
+	for (struct rts_pkt *s = p; s != NULL; s = s->next) {
+		struct ml_buf *src = ml_buf_of(s);
+		struct ml_buf *owner = src->indirect ? src->owner : src;
+		struct ml_buf *c = take_clone_desc(pool);
+
+		if (c == NULL) {
+			pool->st_clone_fails++;
+			if (head)
+				ml_pkt_free(pool, head);
+			return NULL;
+		}
+		ref_get(owner);
+		c->owner = owner;
+		c->pkt = (struct rts_pkt){
+			.data = s->data, .len = s->len, .pkt_len = s->len,
+			.buf = s->buf, .buf_len = s->buf_len,
+		};
+		*tail = &c->pkt;
+		tail = &c->pkt.next;
+	}
+	if (head) {
+		/* Like DPDK's clone: the head keeps length and offload meta. */
+		head->pkt_len = p->pkt_len;
+		head->ol_flags = p->ol_flags;
+		head->l2_len = p->l2_len;
+		head->l3_len = p->l3_len;
+		head->l4_len = p->l4_len;
+		head->tso_segsz = p->tso_segsz;
+		pool->st_clones++;
+	}
+	return head;
+}
+
+uint32_t ml_pool_in_use(struct ml_pool *pool)
+{
+	drain_returns(pool);
+	return (pool->n_bufs - pool->n_free_bufs) +
+	       (pool->n_clones - pool->n_free_clones);
+}
+
+void ml_pool_get_stats(struct ml_pool *pool, struct ml_pool_stats *st)
+{
+	drain_returns(pool);
+	st->allocs = pool->st_allocs;
+	st->alloc_fails = pool->st_alloc_fails;
+	st->clones = pool->st_clones;
+	st->clone_fails = pool->st_clone_fails;
+	st->bufs_in_use = pool->n_bufs - pool->n_free_bufs;
+	st->clones_in_use = pool->n_clones - pool->n_free_clones;
+	st->bufs_high_water = pool->high_water;
+}
+
+uint32_t ml_pkt_read(const struct rts_pkt *p, uint32_t off, void *dst,
+		     uint32_t len)
+{
+	uint8_t *out = dst;
+	uint32_t done = 0;
+
+	for (; p != NULL && done < len; p = p->next) {
+		uint32_t n;
+
+		if (off >= p->len) {
+			off -= p->len;
+			continue;
+		}
+		n = p->len - off;
+		if (n > len - done)
+			n = len - done;
+		memcpy(out + done, p->data + off, n);
+		done += n;
+		off = 0;
+	}
+	return done;
+}
+
+struct rts_pkt *ml_pkt_copy(struct ml_pool *pool, const struct rts_pkt *p)
+{
+	struct rts_pkt *head = NULL, *seg = NULL;
+	uint32_t total = p->pkt_len, off = 0;
+
+	do {
+		struct rts_pkt *n = ml_pool_alloc(pool);
+		uint32_t chunk = total - off;
+
+		if (n == NULL) {
+			if (head)
+				ml_pkt_free(pool, head);
+			return NULL;
+		}
+		if (chunk > pool->data_size)
+			chunk = pool->data_size;
+		n->len = ml_pkt_read(p, off, n->data, chunk);
+		off += n->len;
+		if (head == NULL)
+			head = n;
+		else
+			seg->next = n;
+		seg = n;
+	} while (off < total);
+	head->pkt_len = total;
+	head->ol_flags = p->ol_flags;
+	head->l2_len = p->l2_len;
+	head->l3_len = p->l3_len;
+	head->l4_len = p->l4_len;
+	head->tso_segsz = p->tso_segsz;
+	return head;
+}
