@@ -144,16 +144,22 @@ extern "C" {
 	X(ip6_rx_ext_bad)          /* extension chain runs off the packet */  \
 	X(ip6_rx_ext_too_long)     /* more extension headers than allowed */  \
 	X(ip6_rx_rh0)              /* routing header type 0 rejected */       \
+	X(ip6_rx_rh_unknown)       /* other routing type, segments left */    \
 	X(ip6_rx_unknown_opt)                                                  \
 	X(ip6_rx_unknown_proto)                                                \
+	X(ip6_rx_no_next)          /* Next Header 59: nothing to deliver */   \
 	X(ip6_rx_frags)                                                        \
+	X(ip6_rx_frag_bad)         /* bad length/offset, chain not in first */ \
 	X(ip6_reass_ok)                                                        \
 	X(ip6_reass_timeout)                                                   \
-	X(ip6_reass_overlap)                                                   \
+	X(ip6_reass_overlap)       /* RFC 5722: whole datagram dropped */     \
+	X(ip6_reass_dup)           /* exact duplicate fragment dropped */     \
 	X(ip6_reass_no_mem)                                                    \
+	X(ip6_reass_too_big)       /* reassembled payload over 65535 */       \
 	X(ip6_tx)                                                              \
 	X(ip6_tx_no_route)                                                     \
 	X(ip6_tx_frags)                                                        \
+	X(ip6_tx_too_big)          /* over 65535 even in fragments */         \
 	X(icmp6_rx)                                                            \
 	X(icmp6_rx_bad_csum)                                                   \
 	X(icmp6_rx_malformed)                                                  \
@@ -161,6 +167,9 @@ extern "C" {
 	X(icmp6_rx_echo_reply)                                                 \
 	X(icmp6_rx_pkt_too_big)                                                \
 	X(icmp6_rx_unreach)                                                    \
+	X(icmp6_rx_time_exceeded)                                              \
+	X(icmp6_rx_param_problem)                                              \
+	X(icmp6_rx_bad_quote)      /* error quoting a packet not ours */      \
 	X(icmp6_rx_other)                                                      \
 	X(icmp6_tx_echo_reply)                                                 \
 	X(icmp6_tx_echo_req)                                                   \
@@ -175,6 +184,8 @@ extern "C" {
 	X(nd_tx_ns)                                                            \
 	X(nd_tx_na)                                                            \
 	X(nd_tx_rs)                                                            \
+	X(nd_tx_no_src)            /* no usable address to solicit from */    \
+	X(nd_slaac_no_slot)        /* SLAAC address table full */             \
 	X(nd_dad_conflict)
 
 #define RTS_COUNTERS(X)                                                        \

@@ -90,6 +90,14 @@ struct rts_ctx_handlers {
 			     const struct rts_ip *ip);
 };
 
+/* IPv6 host behaviour; rts_config_default() fills it. */
+struct rts_ip6_config {
+	uint8_t dad_transmits;     /* RFC 4862 DupAddrDetectTransmits: 1; 0 off */
+	uint8_t router_solicits;   /* RSs sent at start (RFC 4861 §6.3.7): 3 */
+	bool link_local;           /* add fe80::/64 + EUI-64 of the MAC: on */
+	bool slaac;                /* addresses from RA prefixes (RFC 4862 §5.5) */
+};
+
 struct rts_config {
 	struct rts_mac mac;
 	uint16_t mtu;              /* IP MTU: 1500 default, up to 9000 */
@@ -113,6 +121,7 @@ struct rts_config {
 
 	struct rts_if_caps caps;   /* what the device offloads */
 	struct rts_tcp_config tcp;
+	struct rts_ip6_config ip6;
 
 	uint64_t seed[2];          /* entropy for ISNs (RFC 6528) and ports */
 	const struct rts_ctx_handlers *handlers;

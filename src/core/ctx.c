@@ -19,6 +19,9 @@ void rts_config_default(struct rts_config *cfg)
 	cfg->reass_timeout_us = 30u * 1000 * 1000;
 	cfg->icmp_rate_per_s = 1000;
 	cfg->caps.flags = 0;
+	cfg->ip6.dad_transmits = 1;   /* RFC 4862 §5.1 */
+	cfg->ip6.router_solicits = 3; /* RFC 4861 §10 MAX_RTR_SOLICITATIONS */
+	cfg->ip6.link_local = true;
 
 	struct rts_tcp_config *t = &cfg->tcp;
 	t->mss = 0;

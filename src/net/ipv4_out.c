@@ -12,6 +12,8 @@ bool rts_addr_is_local(const struct rts_ctx *ctx, const struct rts_ip *ip)
 {
 	if (rts_ip_is_v4(ip))
 		return rts_ip4_is_local(ctx, rts_ip_v4_be(ip));
+	if (ctx->net.ip6.is_local)
+		return ctx->net.ip6.is_local(ctx, ip);
 	for (unsigned i = 0; i < ctx->cfg.n_addrs; i++)
 		if (rts_ip_eq(&ctx->cfg.addrs[i].ip, ip))
 			return true;

@@ -112,6 +112,8 @@ struct rts_ip6_hooks {
 	/* ICMPv6 port unreachable for a UDP datagram nobody bound. */
 	void (*port_unreach)(struct rts_ctx *ctx, struct rts_pkt *p,
 			     const struct rts_l3_info *l3);
+	/* Is @ip one of our IPv6 addresses (link-local and SLAAC included)? */
+	bool (*is_local)(const struct rts_ctx *ctx, const struct rts_ip *ip);
 };
 
 struct rts_net_tables {
