@@ -43,7 +43,7 @@ struct ml_pool_config {
 };
 
 struct ml_pool_stats {
-	uint64_t allocs, alloc_fails, clones, clone_fails, frees;
+	uint64_t allocs, alloc_fails, clones, clone_fails;
 	uint32_t bufs_in_use, clones_in_use;
 	uint32_t bufs_high_water;
 };

@@ -36,7 +36,6 @@ struct ml_pool {
 	uint32_t n_free_bufs, n_free_clones;
 	uint32_t high_water;
 	uint64_t st_allocs, st_alloc_fails, st_clones, st_clone_fails;
-	uint64_t st_frees;
 	/* read-only after creation */
 	bool threaded;
 	uint32_t headroom, data_size, stride;

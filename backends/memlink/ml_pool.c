@@ -268,11 +268,7 @@ void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p)
 {
 	while (p != NULL) {
 		struct rts_pkt *next = p->next;
-		struct ml_buf *b = ml_buf_of(p);
-
-		if (b->pool == local)
-			local->st_frees++;
-		free_segment(local, b);
+		free_segment(local, ml_buf_of(p));
 		p = next;
 	}
 }
@@ -328,7 +324,6 @@ void ml_pool_get_stats(struct ml_pool *pool, struct ml_pool_stats *st)
 	st->alloc_fails = pool->st_alloc_fails;
 	st->clones = pool->st_clones;
 	st->clone_fails = pool->st_clone_fails;
-	st->frees = pool->st_frees;
 	st->bufs_in_use = pool->n_bufs - pool->n_free_bufs;
 	st->clones_in_use = pool->n_clones - pool->n_free_clones;
 	st->bufs_high_water = pool->high_water;
