@@ -196,7 +196,8 @@ static void cubic_on_loss(struct rts_tcp_cc *cc, uint32_t in_flight,
 static void cubic_on_recovery_end(struct rts_tcp_cc *cc, uint64_t now_ns)
 {
 	(void)now_ns;
-	cc->cwnd = cc->ssthresh;
+	if (cc->ssthresh != RTS_CC_SSTHRESH_INF) /* no loss: nothing to end */
+		cc->cwnd = cc->ssthresh;
 	cc->bytes_acked = 0;
 	cc->flags &= (uint8_t)~RTS_CC_F_EPOCH; /* the next ACK starts one */
 }

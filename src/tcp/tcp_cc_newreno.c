@@ -11,7 +11,7 @@
 /* RFC 5681 §3.1 eqn (4): ssthresh = max(FlightSize / 2, 2*SMSS). */
 static uint32_t half_flight(const struct rts_tcp_cc *cc, uint32_t in_flight)
 {
-	return RTS_MAX(in_flight / 2, 2 * cc->mss);
+	return RTS_MIN(RTS_MAX(in_flight / 2, 2 * cc->mss), RTS_CC_CWND_MAX);
 }
 
 static void newreno_init(struct rts_tcp_cc *cc, uint32_t mss,
@@ -50,7 +50,9 @@ static void newreno_on_loss(struct rts_tcp_cc *cc, uint32_t in_flight,
 static void newreno_on_recovery_end(struct rts_tcp_cc *cc, uint64_t now_ns)
 {
 	(void)now_ns;
-	cc->cwnd = cc->ssthresh; /* RFC 6582 §3.2 step 3 (deflate) */
+	/* RFC 6582 §3.2 step 3 (deflate); nothing to do without a loss */
+	if (cc->ssthresh != RTS_CC_SSTHRESH_INF)
+		cc->cwnd = cc->ssthresh;
 	cc->bytes_acked = 0;
 }
 

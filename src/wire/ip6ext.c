@@ -101,7 +101,10 @@ static enum rts_ip6ext_err fragment_header(const uint8_t *pkt, uint32_t len,
 					   bool *stop)
 {
 	uint16_t offm = rts_get_be16(pkt + off + 2);
-	uint32_t data_len = len - (off + RTS_IP6_FRAG_HDR_LEN);
+	/* The datagram may go on past the bytes given (a later segment):
+	 * its length is the header's. */
+	uint32_t total = RTS_MAX(len, RTS_IP6_HDR_LEN + (uint32_t)rts_get_be16(pkt + 4));
+	uint32_t data_len = total - (off + RTS_IP6_FRAG_HDR_LEN);
 
 	out->frag_nh = pkt[off];
 	out->frag_off = (uint16_t)(offm & 0xfff8);

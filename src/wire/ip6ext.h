@@ -70,7 +70,9 @@ struct rts_ip6ext_info {
 
 /*
  * Walk the @len bytes of @pkt, which starts with the IPv6 header, from its
- * Next Header field to the upper layer. Hop-by-hop is accepted only right
+ * Next Header field to the upper layer. @len may stop short of the
+ * datagram (the first segment of a chain): the headers must lie within it,
+ * fragment lengths come from the Payload Length field. Hop-by-hop is accepted only right
  * after the fixed header. Fills @out on success and failure alike. A
  * reassembled datagram is walked again from the start.
  */
