@@ -35,27 +35,33 @@
 #define rts_ntohs(x) rts_htons(x)
 #define rts_ntohl(x) rts_htonl(x)
 
-/* Unaligned big-endian loads and stores for wire formats. */
+/*
+ * Unaligned big-endian loads and stores for wire formats: one load or
+ * store plus a byte swap (memcpy of a constant size compiles to a move).
+ */
 static inline uint16_t rts_get_be16(const uint8_t *p)
 {
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+	uint16_t v;
+
+	rts_memcpy(&v, p, 2);
+	return rts_ntohs(v);
 }
 static inline uint32_t rts_get_be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	uint32_t v;
+
+	rts_memcpy(&v, p, 4);
+	return rts_ntohl(v);
 }
 static inline void rts_put_be16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	v = rts_htons(v);
+	rts_memcpy(p, &v, 2);
 }
 static inline void rts_put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	v = rts_htonl(v);
+	rts_memcpy(p, &v, 4);
 }
 
 #endif

@@ -107,7 +107,15 @@ static int ip4_send(struct rts_ctx *ctx, struct rts_pkt *p, uint32_t dst_be,
 	struct rts_mac group;
 	struct rts_ip nh;
 
-	if (ref && (mac = rts_neigh_ref_mac(ref)) != NULL) {
+	if (ref == NULL) { /* the one-entry cache stands in for a ref */
+		ref = &ctx->net.tx4_ref;
+		if (ctx->net.tx4_dst_be != dst_be) {
+			ref->n = NULL;
+			ctx->net.tx4_dst_be = dst_be;
+		}
+	}
+	mac = rts_neigh_ref_mac(ref);
+	if (rts_likely(mac != NULL)) {
 		rts_eth_output(ctx, p, mac, RTS_ETHERTYPE_IPV4);
 		return 0;
 	}
@@ -231,6 +239,12 @@ int rts_ip4_output(struct rts_ctx *ctx, struct rts_pkt *p,
 		}
 		return ip4_fragment(ctx, p, &ip,
 				    rts_pmtu_get(ctx, ip.dst_be));
+	}
+	if (rts_unlikely(p->next != NULL) &&
+	    !(ctx->cfg.caps.flags & RTS_CAP_MULTI_SEG)) {
+		p = rts_pkt_linearize(ctx, p);
+		if (p == NULL)
+			return RTS_ENOBUFS;
 	}
 	h = rts_pkt_prepend(p, RTS_IP4_HLEN);
 	if (rts_unlikely(h == NULL)) {

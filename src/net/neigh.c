@@ -343,11 +343,15 @@ int rts_neigh_output_q(struct rts_ctx *ctx, struct rts_pkt *p,
 
 	if (n == NULL) {
 		n = entry_alloc(ctx, nexthop);
+		if (ref)
+			ref->n = n;
 		if (n == NULL) {
 			ctx->cnt.neigh_pending_drop++;
 			rts_free(ctx, p);
 			return RTS_ENOSPC;
 		}
+		if (ref)
+			ref->gen = n->gen;
 		enqueue(ctx, n, p, 0);
 		solicit(ctx, n, false);
 		return 0;

@@ -26,7 +26,10 @@
  * lets rts_ip_output_ref() skip the hash lookup. It stays valid while the
  * entry is REACHABLE or STATIC and its generation is unchanged (the entry
  * was not reused and its MAC did not change); anything else falls back to
- * the full lookup, which refreshes the ref.
+ * the full lookup, which refreshes the ref. (struct rts_neigh_ref is in
+ * net_tables.h.) IPv4 output without a ref uses a one-entry cache of the
+ * last destination, so a stream of packets to one peer skips the lookup
+ * either way.
  */
 #ifndef RTS_NET_NEIGH_H
 #define RTS_NET_NEIGH_H
@@ -39,11 +42,6 @@
 #define RTS_NEIGH_DELAY_NS (5ull * 1000 * 1000 * 1000)
 #define RTS_NEIGH_MAX_MCAST_SOLICIT 3
 #define RTS_NEIGH_MAX_UCAST_SOLICIT 3
-
-struct rts_neigh_ref {
-	struct rts_neigh *n;
-	uint32_t gen;
-};
 
 /* The MAC of a still-valid ref, or NULL (then use the full path). */
 static inline const struct rts_mac *

@@ -35,7 +35,15 @@ struct rts_neigh {
 	struct rts_timer timer;
 };
 
-struct rts_neigh;
+/*
+ * A per-flow cache of the next hop (see net/neigh.h): valid while the
+ * entry's generation is unchanged and it is REACHABLE or STATIC.
+ */
+struct rts_neigh_ref {
+	struct rts_neigh *n;
+	uint32_t gen;
+};
+
 struct rts_ctx;
 /* Send a solicitation for @n: ARP request (IPv4) or NS (IPv6). @unicast:
  * a PROBE to the cached MAC rather than a broadcast/multicast one. */
@@ -114,6 +122,9 @@ struct rts_net_tables {
 	struct rts_if4 if4[RTS_MAX_ADDRS];
 	uint8_t n_if4;
 	uint16_t ip_id;
+	/* last IPv4 destination sent without a ref, and its next hop */
+	uint32_t tx4_dst_be;
+	struct rts_neigh_ref tx4_ref;
 
 	struct rts_pmtu pmtu[RTS_PMTU_SLOTS];
 	uint32_t n_pmtu;

@@ -101,6 +101,7 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	bool fin_acked = (c->flags & TF_FIN_SENT) && seq_gt(ack, c->snd_end);
 
 	take_rtt_sample(c, s);
+	rts_neigh_confirm(ctx, &c->nh); /* RFC 4861 §7.3.1 forward progress */
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
@@ -127,10 +128,13 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	}
 	c->dupacks = 0;
 	/* RFC 6298 §5.2/5.3: stop or restart the retransmission timer. */
-	if (c->snd_una == c->snd_max)
+	c->flags &= ~(uint32_t)TF_TLP_SENT;
+	if (c->snd_una == c->snd_max) {
 		c->t_rexmt = 0;
-	else
-		tcp_rto_arm(c);
+		c->flags &= ~(uint32_t)TF_PTO;
+	} else {
+		tcp_rexmt_arm(c);
+	}
 	if (payload && c->h && c->h->acked && !(c->flags & TF_DETACHED))
 		c->h->acked(c, c->user, payload);
 	if ((c->flags & TF_WANT_WRITABLE) && !(c->flags & TF_DETACHED) &&

@@ -9,6 +9,8 @@
 #define RTS_TCP_CONN_H
 
 #include "core/internal.h"
+#include "net/neigh.h"
+#include "net/net.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
 #include "tcp_sack.h"
@@ -38,6 +40,8 @@ enum rts_tcp_cflag {
 	TF_RETRANSMITTED = 1u << 17, /* snd_una was retransmitted */
 	TF_FROM_COOKIE = 1u << 18,
 	TF_FREED = 1u << 19,      /* slot returned to the free list */
+	TF_PTO = 1u << 20,        /* t_rexmt is a tail-loss probe deadline */
+	TF_TLP_SENT = 1u << 21,   /* a probe is out for this flight */
 };
 
 struct rts_tcp_conn {
@@ -112,6 +116,7 @@ struct rts_tcp_conn {
 	uint32_t retrans_segs;
 	uint32_t high_rxt;         /* RFC 6675 HighRxt */
 	struct tcp_sack_state *sack; /* from the pool, while needed */
+	struct rts_neigh_ref nh;   /* next hop, skips the neighbour lookup */
 };
 
 struct rts_tcp_listener {
@@ -187,6 +192,8 @@ bool tcp_sack_recovery(struct rts_tcp_conn *c);
 void tcp_timer_update(struct rts_tcp_conn *c);
 void tcp_timer_fire(struct rts_ctx *ctx, struct rts_timer *t, uint64_t now);
 void tcp_rto_arm(struct rts_tcp_conn *c);
+/* Arm the tail-loss probe (RFC 8985 §7) when allowed, else the RTO. */
+void tcp_rexmt_arm(struct rts_tcp_conn *c);
 void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us);
 void tcp_enter_time_wait(struct rts_tcp_conn *c);
 

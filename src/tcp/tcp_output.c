@@ -245,7 +245,7 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	c->last_tx_ns = ctx->now_ns;
 	ctx->cnt.tcp_tx_segs++;
 	ctx->cnt.tcp_tx_bytes += len;
-	rts_ip_output(ctx, h, &c->laddr, &c->raddr, 6, true);
+	rts_ip_output_ref(ctx, h, &c->laddr, &c->raddr, 6, true, &c->nh);
 	return 0;
 }
 
@@ -343,7 +343,7 @@ static void after_send(struct rts_tcp_conn *c, uint32_t len, bool fin)
 	/* Start the RTO when the first byte goes out (a persist deadline
 	 * may still be set from a zero window). */
 	if (c->t_rexmt == 0 || old_max == c->snd_una)
-		tcp_rto_arm(c);
+		tcp_rexmt_arm(c);
 }
 
 int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
@@ -371,6 +371,9 @@ void tcp_output(struct rts_tcp_conn *c)
 			return;
 	}
 
+	/* Nothing to send and no ACK owed: the common call from input. */
+	if (c->snd_nxt == c->snd_end && !(c->flags & (TF_ACKNOW | TF_FIN_QUEUED)))
+		return;
 	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT) {
 		if ((c->flags & TF_ACKNOW) && c->state == RTS_TCP_TIME_WAIT)
 			tcp_send_ctl(c, RTS_TH_ACK);

@@ -23,10 +23,19 @@ void tcp_timer_update(struct rts_tcp_conn *c)
 		d = c->t_keep;
 	if (c->t_2msl && c->t_2msl < d)
 		d = c->t_2msl;
-	if (d == UINT64_MAX)
+	if (d == UINT64_MAX) {
 		rts_timer_cancel(c->ctx, &c->timer);
-	else
-		rts_timer_arm(c->ctx, &c->timer, d);
+		return;
+	}
+	/*
+	 * Lazy: a deadline that moved later (the RTO pushed back by every
+	 * ACK) leaves the wheel entry where it is; when it fires early,
+	 * tcp_timer_fire finds nothing due and re-arms. The common case then
+	 * costs no wheel operation at all.
+	 */
+	if (rts_timer_armed(&c->timer) && c->timer.expire_ns <= d)
+		return;
+	rts_timer_arm(c->ctx, &c->timer, d);
 }
 
 static uint32_t backed_off_rto(const struct rts_tcp_conn *c)
@@ -39,8 +48,63 @@ static uint32_t backed_off_rto(const struct rts_tcp_conn *c)
 
 void tcp_rto_arm(struct rts_tcp_conn *c)
 {
+	c->flags &= ~(uint32_t)TF_PTO;
 	c->t_rexmt = c->ctx->now_ns + backed_off_rto(c) * US;
 	tcp_timer_update(c);
+}
+
+/*
+ * RFC 8985 §7.2: PTO = 2 * SRTT, plus a delayed-ACK allowance when only one
+ * segment is out, never later than the RTO. A floor of 10 ms keeps
+ * sub-millisecond RTTs from probing what a busy peer is still processing.
+ */
+void tcp_rexmt_arm(struct rts_tcp_conn *c)
+{
+	uint64_t pto, rto = backed_off_rto(c);
+
+	if (c->srtt_us == 0 || (c->flags & (TF_TLP_SENT | TF_IN_RECOVERY)) ||
+	    c->backoff || (c->state != RTS_TCP_ESTABLISHED &&
+			   c->state != RTS_TCP_CLOSE_WAIT)) {
+		tcp_rto_arm(c);
+		return;
+	}
+	pto = 2ull * c->srtt_us;
+	if (tcp_flight(c) <= c->mss)
+		pto += c->ctx->cfg.tcp.delack_us;
+	if (pto < 10000)
+		pto = 10000;
+	if (pto >= rto) {
+		tcp_rto_arm(c);
+		return;
+	}
+	c->flags |= TF_PTO;
+	c->t_rexmt = c->ctx->now_ns + pto * US;
+	tcp_timer_update(c);
+}
+
+/*
+ * The probe (RFC 8985 §7.3): new data if the window allows, else the last
+ * segment again, so the ACK it draws reveals a lost tail through SACK or
+ * duplicate ACKs instead of waiting for the RTO.
+ */
+static void tlp_fire(struct rts_tcp_conn *c)
+{
+	uint32_t unsent = tcp_sndq_unsent(c);
+	uint32_t limit = c->snd_una + c->snd_wnd;
+	uint32_t room = seq_gt(limit, c->snd_nxt) ? limit - c->snd_nxt : 0;
+
+	c->flags &= ~(uint32_t)TF_PTO;
+	c->flags |= TF_TLP_SENT;
+	c->ctx->cnt.tcp_tx_tlp++;
+	if (unsent && room) {
+		tcp_send_new_segment(c, RTS_MIN(RTS_MIN(unsent, room), (uint32_t)c->mss));
+	} else {
+		uint32_t end = seq_lt(c->snd_end, c->snd_max) ? c->snd_end : c->snd_max;
+		uint32_t len = RTS_MIN(end - c->snd_una, (uint32_t)c->mss);
+
+		tcp_retransmit_range(c, end - len, len);
+	}
+	tcp_rto_arm(c);
 }
 
 /* RFC 6298 §2: SRTT/RTTVAR with alpha 1/8, beta 1/4, K = 4. */
@@ -138,6 +202,11 @@ static void persist_expired(struct rts_tcp_conn *c)
 static void rexmt_expired(struct rts_tcp_conn *c)
 {
 	c->t_rexmt = 0;
+	if ((c->flags & TF_PTO) && c->snd_max != c->snd_una) {
+		tlp_fire(c);
+		return;
+	}
+	c->flags &= ~(uint32_t)TF_PTO;
 	if (c->state == RTS_TCP_SYN_SENT || c->state == RTS_TCP_SYN_RECEIVED)
 		syn_expired(c);
 	else if (c->snd_max != c->snd_una)

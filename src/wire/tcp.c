@@ -55,6 +55,14 @@ int rts_tcp_parse_opts(const uint8_t *b, uint32_t len, bool syn,
 
 	o->has_mss = o->has_ws = o->has_sack_perm = o->has_ts = false;
 	o->n_sack = 0;
+	/* The layout nearly every segment has (RFC 7323 Appendix A). */
+	if (len == 12 && b[0] == RTS_TCPOPT_NOP && b[1] == RTS_TCPOPT_NOP &&
+	    b[2] == RTS_TCPOPT_TS && b[3] == 10) {
+		o->has_ts = true;
+		o->ts_val = rts_get_be32(b + 4);
+		o->ts_ecr = rts_get_be32(b + 8);
+		return 0;
+	}
 	while (i < len) {
 		uint8_t kind = b[i];
 		uint8_t optlen;

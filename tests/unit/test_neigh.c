@@ -315,6 +315,41 @@ RTS_TEST(table_full_evicts_stale_only)
 	finish(be, ctx);
 }
 
+RTS_TEST(tx_cache_follows_mac_change)
+{
+	struct testbe *be = testbe_new();
+	struct rts_ctx *ctx = make(be, 0);
+	struct rts_mac m2 = testbe_mac(0x55);
+	struct rts_ip peer = ip_peer();
+	uint8_t f[128];
+
+	learn_peer(ctx);
+	send_to(ctx, peer, 1);
+	RTS_CHECK(ctx->net.tx4_ref.n == rts_neigh_find(ctx, &peer));
+	send_to(ctx, peer, 2); /* served by the cache */
+	rts_flush(ctx);
+	RTS_CHECK_EQ(testbe_pop_bytes(be, f, sizeof(f)), 54);
+	RTS_CHECK_EQ(testbe_pop_bytes(be, f, sizeof(f)), 54);
+	RTS_CHECK_EQ(f[5], 2);
+	/* the peer moves to another MAC (e.g. failover) and says so */
+	rts_neigh_update(ctx, &peer, &m2,
+			 RTS_NEIGH_F_SOLICITED | RTS_NEIGH_F_OVERRIDE);
+	send_to(ctx, peer, 3);
+	rts_flush(ctx);
+	RTS_CHECK_EQ(testbe_pop_bytes(be, f, sizeof(f)), 54);
+	RTS_CHECK_EQ(f[5], 0x55);
+	/* another destination replaces the cached one */
+	{
+		struct rts_ip other = rts_ip4(198, 18, 0, 3);
+
+		send_to(ctx, other, 4);
+		RTS_CHECK_EQ(ctx->net.tx4_dst_be, rts_ip_v4_be(&other));
+		RTS_CHECK(rts_neigh_ref_mac(&ctx->net.tx4_ref) == NULL);
+	}
+	testbe_drain(be);
+	finish(be, ctx);
+}
+
 RTS_TEST(gateway_is_resolved_for_off_link)
 {
 	struct testbe *be = testbe_new();
