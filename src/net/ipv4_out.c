@@ -240,6 +240,12 @@ int rts_ip4_output(struct rts_ctx *ctx, struct rts_pkt *p,
 		return ip4_fragment(ctx, p, &ip,
 				    rts_pmtu_get(ctx, ip.dst_be));
 	}
+	if (rts_unlikely(p->next != NULL) &&
+	    !(ctx->cfg.caps.flags & RTS_CAP_MULTI_SEG)) {
+		p = rts_pkt_linearize(ctx, p);
+		if (p == NULL)
+			return RTS_ENOBUFS;
+	}
 	h = rts_pkt_prepend(p, RTS_IP4_HLEN);
 	if (rts_unlikely(h == NULL)) {
 		ctx->cnt.pkt_alloc_fail++; /* callers leave headroom */

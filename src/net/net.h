@@ -130,6 +130,12 @@ void rts_pkt_copy_out(const struct rts_pkt *p, uint32_t off, uint32_t len,
 void rts_pkt_copy_in(struct rts_pkt *p, uint32_t off, const void *src,
 		     uint32_t len);
 /*
+ * The chain @p copied into one fresh buffer (offload marks kept) for a
+ * device without RTS_CAP_MULTI_SEG; @p is consumed. NULL (counted, @p
+ * freed) when out of buffers or when it does not fit in one.
+ */
+struct rts_pkt *rts_pkt_linearize(struct rts_ctx *ctx, struct rts_pkt *p);
+/*
  * A new chain of exactly @len bytes (contents undefined) whose first
  * segment holds at least min(@len, @first_min) bytes. NULL when out of
  * buffers (counted).

@@ -96,3 +96,28 @@ fail:
 		rts_free(ctx, head);
 	return NULL;
 }
+
+struct rts_pkt *rts_pkt_linearize(struct rts_ctx *ctx, struct rts_pkt *p)
+{
+	struct rts_pkt *q = rts_alloc(ctx);
+	uint8_t *d;
+
+	if (q == NULL)
+		goto fail;
+	d = rts_pkt_append(q, p->pkt_len);
+	if (d == NULL) {
+		ctx->cnt.pkt_alloc_fail++; /* larger than a whole buffer */
+		rts_free(ctx, q);
+		goto fail;
+	}
+	rts_pkt_copy_out(p, 0, p->pkt_len, d);
+	q->ol_flags = p->ol_flags;
+	q->l2_len = p->l2_len;
+	q->l3_len = p->l3_len;
+	q->l4_len = p->l4_len;
+	rts_free(ctx, p);
+	return q;
+fail:
+	rts_free(ctx, p);
+	return NULL;
+}

@@ -104,7 +104,8 @@ static bool cookie_ack(struct rts_ctx *ctx, struct rts_tcp_listener *l,
 	c->flags |= TF_FROM_COOKIE;
 	c->irs = s->th.seq - 1;
 	c->rcv_nxt = s->th.seq;
-	/* What our cookie SYN-ACK offered (unscaled, as in every SYN). */
+	/* The window our SYN-ACK offered (unscaled, from an empty buffer): the
+	 * ACK may carry data into it (RFC 9293 §3.10.7.4). */
 	c->rcv_adv = c->rcv_nxt + RTS_MIN(ctx->cfg.tcp.rcv_buf, 65535u);
 	c->iss = s->th.ack - 1;
 	c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = s->th.ack;

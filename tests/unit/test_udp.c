@@ -313,7 +313,24 @@ RTS_TEST(sendto_pkt_headroom_and_chained_header)
 	testbe_free_pkt(p);
 	RTS_CHECK_EQ(n, 14 + 20 + 12);
 	RTS_CHECK_EQ(tb_csum(got + 34, 12, 0xc612 + 1 + 0xc612 + 2 + 17 + 12), 0);
-	/* no headroom: a header buffer is chained in front */
+	/* no headroom, no multi-segment TX: copied into one buffer */
+	p = rts_pkt_alloc(ctx);
+	p->data = p->buf;
+	memcpy(rts_pkt_append(p, 4), "klmn", 4);
+	RTS_CHECK_EQ(rts_udp_sendto_pkt(ctx, 4000, &dst, p), 4);
+	rts_flush(ctx);
+	p = testbe_pop(be);
+	RTS_REQUIRE(p != NULL);
+	RTS_CHECK(p->next == NULL);
+	n = testbe_flatten(p, got, sizeof(got));
+	testbe_free_pkt(p);
+	RTS_CHECK_EQ(n, 14 + 20 + 12);
+	RTS_CHECK(memcmp(got + 42, "klmn", 4) == 0);
+	RTS_CHECK_EQ(tb_csum(got + 34, 12, 0xc612 + 1 + 0xc612 + 2 + 17 + 12), 0);
+	testbe_ctx_free(ctx, 0);
+	/* with multi-segment TX: a header buffer is chained in front */
+	ctx = ctx_us(be, RTS_CAP_MULTI_SEG);
+	learn_peer(ctx);
 	p = rts_pkt_alloc(ctx);
 	p->data = p->buf;
 	memcpy(rts_pkt_append(p, 4), "wxyz", 4);
