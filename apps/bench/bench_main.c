@@ -85,6 +85,8 @@ static void fill_config(const struct bench_lcore *lc, struct rts_config *cfg)
 	/* Enough backlog for wrk-style bursts of connections. */
 	cfg->tcp.listen_backlog = 1024;
 	cfg->max_udp_binds = 64;
+	/* Many connections may wait for the same first ARP answer. */
+	cfg->neigh_pending_max = 64;
 	cfg->user = (void *)(uintptr_t)lc;
 }
 
