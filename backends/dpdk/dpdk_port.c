@@ -536,16 +536,17 @@ int rts_dpdk_port_destroy(struct rts_dpdk_port *p)
 
 	if (p == NULL)
 		return 0;
+	/* Backlogs are sent (or freed) while the port still runs. */
+	if (p->queues != NULL)
+		for (uint16_t i = 0; i < p->n_queues; i++)
+			rts_dpdk_queue_drain(&p->queues[i]);
 	if (p->started) {
 		rte_eth_dev_stop(p->port_id);
 		rte_eth_dev_close(p->port_id);
 	}
-	if (p->queues != NULL) {
-		for (uint16_t i = 0; i < p->n_queues; i++) {
-			rts_dpdk_queue_drain(&p->queues[i]);
+	if (p->queues != NULL)
+		for (uint16_t i = 0; i < p->n_queues; i++)
 			rte_ring_free(p->queues[i].inbox);
-		}
-	}
 	in_use = rts_dpdk_port_mbufs_in_use(p);
 	for (unsigned s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		rte_mempool_free(p->pools[s]);

@@ -176,8 +176,8 @@ uint16_t rts_dpdk_port_flow_queue(const struct rts_dpdk_port *port,
 	X(rx_bytes)                                                            \
 	X(tx_pkts)                                                             \
 	X(tx_bytes)                                                            \
-	X(tx_retries)          /* tx_burst took fewer; tried again */          \
-	X(tx_drop_full)        /* device kept refusing: freed */               \
+	X(tx_retries)          /* tx_burst took fewer: the rest waits */       \
+	X(tx_drop_full)        /* backlog full (or stopping): freed */         \
 	X(tx_drop_prepare)     /* rte_eth_tx_prepare rejected the packet */    \
 	X(tx_tso_clamped)      /* tso_segsz lowered to fit the device MTU */   \
 	X(alloc_fail)                                                          \
