@@ -147,6 +147,12 @@ struct ml_link_config {
 	 * ends in virtual time.
 	 */
 	bool threaded;
+	/*
+	 * Deliver every frame as one private contiguous segment, as a NIC
+	 * receives it, instead of handing the sender's descriptors over
+	 * (which may be chains sharing data with the sender's clones).
+	 */
+	bool flatten;
 	struct ml_pool *pool[2]; /* the pool of each endpoint's thread */
 };
 

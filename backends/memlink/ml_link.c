@@ -60,6 +60,7 @@ struct ml_ep {
 struct ml_link {
 	enum ml_csum_mode csum;
 	bool threaded;
+	bool flatten;
 	uint64_t now;
 	ml_filter_fn filter;
 	void *filter_arg;
@@ -148,6 +149,7 @@ struct ml_link *ml_link_create(const struct ml_link_config *cfg)
 	memset(link, 0, sizeof(*link));
 	link->csum = cfg->csum;
 	link->threaded = cfg->threaded;
+	link->flatten = cfg->flatten;
 	for (int s = 0; s < 2; s++) {
 		struct ml_dir *d = &link->dir[s];
 		uint32_t qcap = 1;
@@ -383,6 +385,33 @@ static void tx_impaired(struct ml_link *link, struct ml_ep *ep,
 	}
 }
 
+/*
+ * The frame as it is on the wire, in memory of its own. A NIC computes
+ * offloaded checksums as it reads the frame: host memory, which the sender
+ * may still share with retransmission clones, is never written.
+ */
+static struct rts_pkt *wire_copy(struct ml_link *link, struct ml_ep *ep,
+				 struct ml_dir *d, struct rts_pkt *p)
+{
+	const uint32_t want = RTS_PKT_TX_IP_CSUM | RTS_PKT_TX_TCP_CSUM |
+			      RTS_PKT_TX_UDP_CSUM;
+	bool fill = link->csum == ML_CSUM_OFFLOAD_VERIFY &&
+		    (p->ol_flags & want) != 0;
+	struct rts_pkt *c;
+
+	if (!fill && !link->flatten)
+		return p;
+	c = ml_pkt_copy(ep->pool, p);
+	free_any(p);
+	if (c == NULL) {
+		d->st.copy_fails++;
+		return NULL;
+	}
+	if (fill)
+		ml_offload_fill_tx(c, &d->st);
+	return c;
+}
+
 static void link_tx(void *be, struct rts_pkt **pkts, unsigned n)
 {
 	struct ml_ep *ep = be;
@@ -394,8 +423,11 @@ static void link_tx(void *be, struct rts_pkt **pkts, unsigned n)
 
 		d->st.frames++;
 		d->st.bytes += p->pkt_len;
-		if (link->csum == ML_CSUM_OFFLOAD_VERIFY)
-			ml_offload_fill_tx(p, &d->st);
+		if (link->csum == ML_CSUM_OFFLOAD_VERIFY || link->flatten) {
+			p = wire_copy(link, ep, d, p);
+			if (p == NULL)
+				continue;
+		}
 		if (d->impaired) {
 			tx_impaired(link, ep, d, p);
 			continue;

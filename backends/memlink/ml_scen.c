@@ -178,37 +178,48 @@ static uint64_t earliest_event(struct ml_scen *sc)
 	return t;
 }
 
+/* Call each context once at the current time; true if frames moved. */
+static bool service_both(struct ml_scen *sc)
+{
+	bool delivered = false;
+
+	ml_link_set_now(sc->link, sc->now);
+	for (int s = 0; s < 2; s++)
+		delivered |= service(sc, s);
+	return delivered;
+}
+
 /*
  * One step, never moving time past @limit: true when something happened
- * or time moved to an event; false at @limit or when nothing is pending.
+ * or time moved to an event (and the contexts ran at that time); false at
+ * @limit or when nothing is pending.
  */
 static bool step_to(struct ml_scen *sc, uint64_t limit)
 {
-	bool delivered = false;
 	uint64_t t;
 
 	if (sc->finished)
 		return false;
-	ml_link_set_now(sc->link, sc->now);
 	/*
 	 * Every context is called each step, frames or not: API calls made
 	 * between steps (connect, send) are flushed and their timers seen.
 	 */
-	for (int s = 0; s < 2; s++)
-		delivered |= service(sc, s);
-	if (delivered) {
+	if (service_both(sc)) {
 		sc->idle_due = 0;
 		return true;
 	}
 	t = earliest_event(sc);
-	if (t > limit) {
+	if (t == UINT64_MAX || t > limit) {
 		if (limit != UINT64_MAX && sc->now < limit)
 			sc->now = limit;
 		return false;
 	}
 	if (t > sc->now) {
+		/* Run at the new time now, so a caller's condition sees
+		 * the effects before time moves again. */
 		sc->now = t;
 		sc->idle_due = 0;
+		service_both(sc);
 	} else if (++sc->idle_due > 2) {
 		/* Frames sent this step arrive next step; anything else due
 		 * that keeps producing nothing must not stop the clock. */
