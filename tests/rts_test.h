@@ -65,9 +65,14 @@ extern const char *rts_test_skip_reason;
 /* Stop the current test here if a check failed (e.g. before a deref). */
 #define RTS_REQUIRE(cond)                                                      \
 	do {                                                                   \
-		RTS_CHECK(cond);                                               \
-		if (!(cond))                                                   \
+		int ok_ = !!(cond); /* evaluated once: it may have effects */  \
+		rts_test_checks++;                                             \
+		if (!ok_) {                                                    \
+			rts_test_failed_checks++;                              \
+			printf("#   %s:%d: required: %s\n", __FILE__,          \
+			       __LINE__, #cond);                               \
 			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* Mark the current test skipped (with a reason) and return. */

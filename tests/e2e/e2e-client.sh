@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# rtestack as the client: rtestack-bench connects to a kernel echo server
+# (python), sends 32 MiB on each of 4 connections and checks every byte
+# that comes back (--verify); then the same over a link that loses 2% and
+# reorders 1% of the packets in both directions (--impair).
+. "$(dirname "$0")/lib.sh"
+e2e_init client
+
+ip netns exec "$NS" $PY "$HERE/kpeer.py" echo-server 5001 >"$WORK/srv.out" 2>&1 &
+PIDS+=($!)
+
+run_client() {
+	local what=$1; shift
+	BENCH_LOG=$WORK/client.$TAP_N.log
+	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
+		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
+		-l 0 --vdev net_tap0,iface=rtsc0 -- --addr $STACK_IP/24 \
+		--role client --workload pingpong --server $KERNEL_IP --port 5001 \
+		--verify --quiet "$@" >"$BENCH_LOG" 2>&1 &
+	BENCH_PID=$!
+	# The tap appears when the port starts: give the kernel its address.
+	for i in $(seq 1 100); do
+		ip netns exec "$NS" ip link show rtsc0 >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	kernel_tap_up rtsc0
+	timeout 120 tail --pid=$BENCH_PID -f /dev/null
+	bench_wait
+	local rc=$?
+	grep -E "summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans" \
+		"$BENCH_LOG" | diag
+	tap_check "$what" test $rc = 0
+	[ $rc = 0 ] || tail -30 "$BENCH_LOG" | diag
+	check_mbufs
+}
+
+run_client "client: 4 x 32 MiB echoed byte-exact by the kernel" \
+	--conns 4 --size 256K --bytes 32M
+run_client "client with loss=2%,reorder=1%: 4 x 4 MiB byte-exact" \
+	--conns 4 --size 256K --bytes 4M --impair loss=2%,reorder=1% \
+	--rto-min 20000
+e2e_done

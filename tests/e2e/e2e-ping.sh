@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Start and stop on net_tap; the kernel resolves rtestack by ARP and pings
+# it: 100 echo requests at each of several sizes up to the MTU, no loss.
+. "$(dirname "$0")/lib.sh"
+e2e_init ping
+
+tap_check "rtestack-bench starts on net_tap" \
+	bench_start -l 0 --vdev net_tap0,iface=rtsp0 -- \
+	--addr $STACK_IP/24 --role server --workload pingpong --quiet
+grep "^rtestack:" "$BENCH_LOG" | diag
+for size in 56 1000 1472; do
+	out=$(ip netns exec "$NS" ping -c 100 -i 0.002 -W 1 -s $size $STACK_IP 2>&1)
+	echo "$out" | tail -2 | diag
+	tap_check "ping -s $size: 100 sent, 100 received" \
+		grep -q "100 packets transmitted, 100 received" <<<"$out"
+done
+neigh=$(ip netns exec "$NS" ip neigh show $STACK_IP dev rtsp0)
+echo "$neigh" | diag
+tap_check "the kernel learned rtestack's MAC by ARP" grep -q lladdr <<<"$neigh"
+bench_stop
+tap_check "rtestack answered 300 echo requests" \
+	grep -q "icmp_tx_echo_reply 30[0-9]" "$BENCH_LOG"
+e2e_done

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers of the end-to-end tests: rtestack-bench on net_tap (or
+# net_af_packet) inside a network namespace of the test's own, the Linux
+# kernel on the other side (198.18.0.1/24; rtestack is 198.18.0.2).
+# Every test prints TAP; everything it starts is stopped by PID and every
+# namespace it creates is deleted on exit.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   e2e_init NAME                  # root check, netns, EXIT trap
+#   bench_start [EAL args] -- [bench args]   # waits for "ready"
+#   tap_check "description" COMMAND...
+#   bench_stop                     # SIGINT; checks exit 0 and no leaked mbufs
+#   e2e_done
+
+set -u
+BENCH=${RTS_BENCH:-}
+PY=/usr/bin/python3               # Debian's python (scapy lives there)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KERNEL_IP=198.18.0.1
+STACK_IP=198.18.0.2
+TAP_N=0
+TAP_FAILED=0
+PIDS=()
+NETNS=()
+BENCH_PID=
+BENCH_LOG=
+WORK=
+
+tap_ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+tap_not_ok() {
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $*"
+}
+diag() { sed 's/^/# /'; }
+
+# tap_check "what" cmd...: one TAP line from a command's status.
+tap_check() {
+	local what=$1; shift
+	if "$@"; then tap_ok "$what"; else tap_not_ok "$what"; fi
+}
+
+cleanup() {
+	local p
+	for p in ${BENCH_PID:+$BENCH_PID} "${PIDS[@]}"; do
+		kill -INT "$p" 2>/dev/null
+	done
+	sleep 0.5
+	for p in ${BENCH_PID:+$BENCH_PID} "${PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for n in "${NETNS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+
+# e2e_init NAME: skip unless root and the bench exists; one netns "NS".
+e2e_init() {
+	local name=$1
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP end-to-end tests need root (netns, tap)"
+		exit 0
+	fi
+	if [ -z "$BENCH" ] || [ ! -x "$BENCH" ]; then
+		echo "1..0 # SKIP rtestack-bench not built (RTS_BENCH unset)"
+		exit 0
+	fi
+	WORK=$(mktemp -d /tmp/rts-e2e-$name.XXXXXX)
+	NS=rts-$name-$$
+	PREFIX=rts-$name-$$
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	ip netns add "$NS" || { echo "1..0 # SKIP cannot create a netns"; exit 0; }
+	NETNS+=("$NS")
+	ip netns exec "$NS" ip link set lo up
+}
+
+# Kernel side of the tap inside the namespace.
+kernel_tap_up() {
+	local ifc=$1
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1" 2>/dev/null
+	ip netns exec "$NS" ip addr add "$KERNEL_IP/24" dev "$ifc" &&
+	ip netns exec "$NS" ip link set "$ifc" up
+}
+
+# bench_start EAL-ARGS... -- BENCH-ARGS...: run in $NS, wait for "ready".
+# With a net_tap vdev named in the EAL args the kernel side is configured.
+bench_start() {
+	local i ifc=
+	BENCH_LOG=$WORK/bench.$TAP_N.log
+	for a in "$@"; do
+		case "$a" in *net_tap*iface=*) ifc=${a##*iface=}; ifc=${ifc%%,*} ;; esac
+	done
+	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
+		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error "$@" \
+		>"$BENCH_LOG" 2>&1 &
+	BENCH_PID=$!
+	for i in $(seq 1 200); do
+		grep -q "rtestack-bench: ready" "$BENCH_LOG" && break
+		kill -0 "$BENCH_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if ! grep -q "rtestack-bench: ready" "$BENCH_LOG"; then
+		diag <"$BENCH_LOG"
+		return 1
+	fi
+	[ -n "$ifc" ] && kernel_tap_up "$ifc"
+	return 0
+}
+
+# bench_wait: wait for a bench that ends by itself (a client); its status.
+bench_wait() {
+	local rc
+	wait "$BENCH_PID"
+	rc=$?
+	BENCH_PID=
+	return $rc
+}
+
+# bench_stop: SIGINT, then the verdict: exit 0, no mbuf left behind.
+bench_stop() {
+	local rc i
+	[ -z "$BENCH_PID" ] && return 1
+	kill -INT "$BENCH_PID" 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$BENCH_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$BENCH_PID"
+	rc=$?
+	BENCH_PID=
+	tap_check "rtestack-bench exits 0 after SIGINT" test "$rc" = 0
+	check_mbufs
+	[ "$rc" = 0 ] || tail -40 "$BENCH_LOG" | diag
+}
+
+# The bench prints "mbufs in use: start S end E leaked L after close C".
+check_mbufs() {
+	local line
+	line=$(grep "mbufs in use:" "$BENCH_LOG")
+	echo "# $line"
+	tap_check "every mbuf back in its pool" \
+		grep -q "leaked 0 after close 0$" <<<"$line"
+}
+
+e2e_done() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" = 0 ]
+}
