@@ -236,7 +236,13 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	if (!seg_acceptable(c, s)) {
-		ctx->cnt.tcp_rx_out_of_window++;
+		if (s->len && seq_leq(s->th.seq + s->len, c->rcv_nxt)) {
+			/* RFC 2883 §4: report a wholly old copy in a D-SACK. */
+			ctx->cnt.tcp_rx_dup++;
+			tcp_sack_note_dup(c, s->th.seq, s->th.seq + s->len);
+		} else {
+			ctx->cnt.tcp_rx_out_of_window++;
+		}
 		if (!(f & RTS_TH_RST)) {
 			c->flags |= TF_ACKNOW;
 			tcp_output(c);
