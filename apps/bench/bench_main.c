@@ -231,7 +231,8 @@ static int lcore_main(void *arg)
 		for (unsigned i = 1; i < g.n; i++)
 			while (!g.lcs[i]->ready && !g.lcs[i]->done)
 				rte_pause();
-		printf("rtestack-bench: ready\n");
+		/* With --json, stdout carries nothing but JSON objects. */
+		fprintf(lc->o->json ? stderr : stdout, "rtestack-bench: ready\n");
 		fflush(stdout);
 	}
 	next_report = g.start_ns + (uint64_t)(lc->o->interval * 1e9);
