@@ -389,6 +389,7 @@ int main(int argc, char **argv)
 		g.lcs[i]->dq = rts_dpdk_port_queue(g.port, (uint16_t)i);
 	join_multicast();
 	out = g.o.json ? stderr : stdout;
+	(void)bench_pattern_at(0); /* build the table before the lcores share it */
 	start_in_use = rts_dpdk_port_mbufs_in_use(g.port);
 	run_lcores();
 	for (unsigned i = 0; i < g.n; i++)
