@@ -37,7 +37,8 @@ void bench_usage(FILE *f, const char *prog)
 "  --port P             server port (default 5001; 80 for http)\n"
 "  --server ADDR        client: the server's address\n"
 "  --conns N            client: connections per lcore (default 1)\n"
-"  --size BYTES         request / write / datagram size (default 1; bulk 64K)\n"
+"  --size BYTES         request / write / datagram size (default 1; bulk 64K,\n"
+"                       udp bulk 1472)\n"
 "  --body BYTES         http response body size (default 1K)\n"
 "  --duration S         run time (client default 10; server: until signal)\n"
 "  --bytes N            client: stop after N bytes per connection\n"
@@ -252,14 +253,14 @@ static int finish(struct bench_opts *o, bool size_set)
 	if (o->port == 0)
 		o->port = o->wl == WL_HTTP ? 80 : 5001;
 	if (!size_set)
-		o->size = o->wl == WL_BULK ? 65536 : 1;
+		o->size = o->wl != WL_BULK ? 1 : o->proto == PROTO_UDP ? 1472 : 65536;
 	if (o->size == 0)
 		return bad("--size", "0");
 	if (o->proto == PROTO_UDP && o->wl == WL_HTTP) {
 		fprintf(stderr, "rtestack-bench: http runs over tcp only\n");
 		return -1;
 	}
-	if (o->proto == PROTO_UDP && o->size > 65507)
+	if (o->proto == PROTO_UDP && o->size > 65507 && o->role == ROLE_CLIENT)
 		return bad("--size (UDP payload at most 65507)", "");
 	if (o->role == ROLE_CLIENT && !o->have_server) {
 		fprintf(stderr, "rtestack-bench: a client needs --server ADDR\n");
