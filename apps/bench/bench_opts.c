@@ -272,10 +272,9 @@ static int finish(struct bench_opts *o, bool size_set)
 	return 0;
 }
 
-static int parse_one(struct bench_opts *o, int c, const char *arg,
-		     bool *size_set)
+/* Options with a word or no argument: 0, -1 (bad) or 1 (not one of them). */
+static int parse_word(struct bench_opts *o, int c, const char *arg)
 {
-	uint64_t v;
 	uint8_t prefix;
 
 	switch (c) {
@@ -337,8 +336,16 @@ static int parse_one(struct bench_opts *o, int c, const char *arg,
 	case OPT_FORCE_REDIRECT: o->force_redirect = true; return 0;
 	case OPT_NODELAY: o->nodelay = true; return 0;
 	default:
-		break;
+		return 1;
 	}
+}
+
+/* Options with a number (10, 64K, 1M, 1G). */
+static int parse_number(struct bench_opts *o, int c, const char *arg,
+			bool *size_set)
+{
+	uint64_t v;
+
 	if (parse_size(arg, &v) != 0)
 		return bad("number", arg);
 	switch (c) {
@@ -366,6 +373,14 @@ static int parse_one(struct bench_opts *o, int c, const char *arg,
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_one(struct bench_opts *o, int c, const char *arg,
+		     bool *size_set)
+{
+	int rc = parse_word(o, c, arg);
+
+	return rc <= 0 ? rc : parse_number(o, c, arg, size_set);
 }
 
 int bench_parse_opts(int argc, char **argv, struct bench_opts *o)
