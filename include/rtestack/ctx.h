@@ -193,6 +193,18 @@ int rts_neigh_lookup(struct rts_ctx *ctx, const struct rts_ip *ip,
 		     struct rts_mac *mac);
 
 /*
+ * The Ethernet multicast addresses the context listens on: IPv6 all-nodes
+ * and the solicited-node group of each IPv6 address (none for an IPv4-only
+ * context). A backend programs them into the device filter (DPDK:
+ * rte_eth_dev_set_mc_addr_list) or turns allmulticast on. Fills at most
+ * @max and returns how many there are. rts_mcast_gen() changes whenever the
+ * set may have (SLAAC adds and expires addresses).
+ */
+unsigned rts_mcast_macs(const struct rts_ctx *ctx, struct rts_mac *macs,
+			unsigned max);
+uint32_t rts_mcast_gen(const struct rts_ctx *ctx);
+
+/*
  * Send an ICMP (IPv4) or ICMPv6 echo request with @len bytes of payload.
  * The reply arrives through handlers->echo_reply.
  */

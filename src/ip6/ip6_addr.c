@@ -86,6 +86,7 @@ static void addr_free(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 {
 	rts_timer_cancel(ctx, &a->timer);
 	a->state = RTS_IP6_ADDR_FREE;
+	ctx->ip6.mcast_gen++;
 }
 
 /* A DAD step: another solicitation, or the address becomes preferred. */
@@ -152,6 +153,7 @@ struct rts_ip6_addr *rts_ip6_addr_add(struct rts_ctx *ctx,
 	a->dad_left = ctx->cfg.ip6.dad_transmits;
 	for (unsigned i = 0; i < 6; i++)
 		a->nonce[i] = (uint8_t)rts_random(ctx);
+	ctx->ip6.mcast_gen++;
 	dad_step(ctx, a);
 	return a;
 }
@@ -201,4 +203,52 @@ void rts_ip6_addr_fini(struct rts_ctx *ctx)
 {
 	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++)
 		rts_timer_cancel(ctx, &ctx->ip6.addrs[i].timer);
+}
+
+/* ------------------------------------------------ multicast MAC filter */
+static bool listens(const struct rts_ip6_addr *a)
+{
+	return a->state != RTS_IP6_ADDR_FREE &&
+	       a->state != RTS_IP6_ADDR_DUPLICATE;
+}
+
+/* Does an earlier address already have @a's solicited-node group? */
+static bool group_seen(const struct rts_ctx *ctx, unsigned i)
+{
+	const struct rts_ip6_addr *a = &ctx->ip6.addrs[i];
+
+	for (unsigned j = 0; j < i; j++)
+		if (listens(&ctx->ip6.addrs[j]) &&
+		    rts_memcmp(&ctx->ip6.addrs[j].ip.u8[13], &a->ip.u8[13], 3) ==
+			    0)
+			return true;
+	return false;
+}
+
+unsigned rts_mcast_macs(const struct rts_ctx *ctx, struct rts_mac *macs,
+			unsigned max)
+{
+	struct rts_ip all = rts_ip6_all_nodes();
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++) {
+		const struct rts_ip6_addr *a = &ctx->ip6.addrs[i];
+		struct rts_ip group;
+
+		if (!listens(a) || group_seen(ctx, i))
+			continue;
+		if (n == 0 && max > 0)
+			macs[0] = rts_ip6_mcast_mac(&all);
+		n += n == 0; /* all-nodes first */
+		group = rts_ip6_solicited_node(&a->ip);
+		if (n < max)
+			macs[n] = rts_ip6_mcast_mac(&group);
+		n++;
+	}
+	return n;
+}
+
+uint32_t rts_mcast_gen(const struct rts_ctx *ctx)
+{
+	return ctx->ip6.mcast_gen;
 }

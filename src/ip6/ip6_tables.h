@@ -90,7 +90,7 @@ struct rts_ip6_tables {
 	uint8_t hop_limit;      /* cfg.ttl, or an RA's Cur Hop Limit */
 	uint8_t rs_left;        /* router solicitations still to send */
 	struct rts_timer rs_timer;
-	uint32_t frag_id;       /* next fragment identification */
+	uint32_t mcast_gen;     /* bumped when the address set changes */
 	bool ready;             /* init done (not only sizing) */
 };
 

@@ -616,6 +616,35 @@ RTS_TEST(nd_redirect_counted_not_used)
 	testbe_delete(be);
 }
 
+RTS_TEST(nd_multicast_mac_filter)
+{
+	struct testbe *be = testbe_new();
+	struct rts_ctx *ctx = ctx_with(be, 0, 0, true);
+	struct rts_ctx *v4 = testbe_ctx(be, "198.18.0.9/24", 9, 0, 0);
+	struct rts_mac macs[8];
+	const uint8_t all[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	const uint8_t sn[6] = { 0x33, 0x33, 0xff, 0, 0, 1 };
+	uint32_t gen = rts_mcast_gen(ctx);
+	size_t ml;
+
+	/* fe80::ff:fe00:1 and 2001:2::1 share one solicited-node group */
+	RTS_REQUIRE(rts_mcast_macs(ctx, macs, 8) == 2);
+	RTS_CHECK(memcmp(macs[0].b, all, 6) == 0);
+	RTS_CHECK(memcmp(macs[1].b, sn, 6) == 0);
+	RTS_CHECK_EQ(rts_mcast_macs(ctx, macs, 1), 2); /* the count, all */
+	/* an IPv4-only context listens to no IPv6 group */
+	RTS_CHECK_EQ(rts_mcast_macs(v4, macs, 8), 0);
+	/* SLAAC adds an address with another group */
+	ml = ra_msg(m, 1800, 0, "2001:2:0:5::", 0xc0, 86400, 14400);
+	inject_ra(be, ctx, m, ml, 0);
+	RTS_CHECK(rts_mcast_gen(ctx) != gen);
+	RTS_CHECK_EQ(rts_mcast_macs(ctx, macs, 8), 2); /* same low 24 bits */
+	testbe_drain(be);
+	testbe_ctx_free(v4, 0);
+	testbe_ctx_free(ctx, 0);
+	testbe_delete(be);
+}
+
 int main(void)
 {
 	return rts_test_main();
