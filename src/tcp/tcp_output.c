@@ -272,9 +272,16 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	return 0;
 }
 
+/*
+ * A segment without data carries RFC 9293's SND.NXT, which is snd_max: after
+ * an RTO snd_nxt goes back to snd_una, and an ACK numbered from there is
+ * below the peer's RCV.NXT, outside its window (§3.10.7.4) and dropped with
+ * its acknowledgment; two peers both going back would trade such ACKs
+ * forever without either learning what the other holds.
+ */
 void tcp_send_ctl(struct rts_tcp_conn *c, uint8_t flags)
 {
-	uint32_t seq = (flags & RTS_TH_SYN) ? c->iss : c->snd_nxt;
+	uint32_t seq = (flags & RTS_TH_SYN) ? c->iss : c->snd_max;
 
 	if (flags & RTS_TH_RST)
 		c->ctx->cnt.tcp_tx_rst++;
