@@ -185,6 +185,14 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	} else {
 		fill_options(c, flags, &o);
 		optlen = rts_tcp_opts_len(&o);
+		/* RFC 9293 §3.7.1: options and data together fit the send MSS
+		 * (c->mss has room for the timestamp only); RFC 2018 §4 lets
+		 * a full segment carry fewer SACK blocks. */
+		while (o.n_sack && len + optlen > c->mss +
+		       ((c->flags & TF_TS_OK) ? 12u : 0u)) {
+			o.n_sack--;
+			optlen = rts_tcp_opts_len(&o);
+		}
 	}
 	th.hlen = (uint8_t)(RTS_TCP_HLEN + optlen);
 	zero_copy = len >= TCP_CLONE_MIN && ctx->ops->clone &&
