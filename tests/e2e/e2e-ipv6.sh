@@ -3,7 +3,7 @@
 # IPv6 against the kernel (issue 5): rtestack dual-stack on net_tap
 # (198.18.0.2/24 and 2001:2::2/64), the kernel at 2001:2::1/64. No static
 # neighbour entries: each side finds the other by NDP. ping -6 both ways,
-# TCP upload + download with a hash check, UDP echo, and a 4000-byte UDP
+# TCP upload + download with a hash check, curl -6, UDP echo, and a 4000-byte UDP
 # datagram that must be fragmented and reassembled in both directions.
 . "$(dirname "$0")/lib.sh"
 e2e_init ipv6
@@ -67,4 +67,19 @@ bench_stop
 grep -E "ip6_reass_ok|ip6_tx_frags" "$BENCH_LOG" | diag
 tap_check "rtestack reassembled and fragmented the 4000-byte datagrams" \
 	bash -c "grep -qE 'ip6_reass_ok +[1-9]' '$BENCH_LOG' && grep -qE 'ip6_tx_frags +[1-9]' '$BENCH_LOG'"
+
+# HTTP over IPv6: curl -6 fetches a 10 MB body.
+tap_check "rtestack-bench (http, dual stack) starts" \
+	bench_start -l 0 --vdev net_tap0,iface=$IFC -- \
+	--addr $STACK_IP/24 --addr $S6/64 --role server --workload http \
+	--port 80 --body 10000000 --quiet
+ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
+ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
+ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
+sleep 2
+run "$WORK/curl6" 60 ip netns exec "$NS" curl -6 -s -S -o "$WORK/body6" \
+	-w "%{http_code} %{size_download}\n" "http://[$S6]:80/"
+diag <"$WORK/curl6"
+tap_check "curl -6: 200 and 10000000 bytes" grep -q "^200 10000000$" "$WORK/curl6"
+bench_stop
 e2e_done
