@@ -345,9 +345,10 @@ static void cli_send_request(struct bconn *b)
 	int n;
 
 	bench_ip_str(&b->lc->o->server, ip, sizeof(ip));
+	/* An IPv6 literal goes in brackets (RFC 3986 §3.2.2). */
 	h->out_len = (uint32_t)snprintf(h->out, sizeof(h->out),
-		"GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: rtestack-bench\r\n\r\n",
-		ip);
+		"GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: rtestack-bench\r\n\r\n",
+		strchr(ip, ':') ? "[" : "", ip, strchr(ip, ':') ? "]" : "");
 	b->req_start_ns = rts_dpdk_now_ns();
 	n = rts_tcp_send(b->c, h->out, h->out_len);
 	if (n > 0)

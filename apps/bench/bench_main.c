@@ -85,6 +85,8 @@ static void fill_config(const struct bench_lcore *lc, struct rts_config *cfg)
 	/* Enough backlog for wrk-style bursts of connections. */
 	cfg->tcp.listen_backlog = 1024;
 	cfg->max_udp_binds = 64;
+	/* Many connections may wait for the same first ARP answer. */
+	cfg->neigh_pending_max = 64;
 	cfg->user = (void *)(uintptr_t)lc;
 }
 
@@ -293,6 +295,20 @@ static int make_port(void)
 	return 0;
 }
 
+/* IPv6 needs all-nodes and the solicited-node groups of our addresses. */
+static void join_multicast(void)
+{
+	struct rts_config cfg;
+
+	for (unsigned i = 0; i < g.o.n_addrs; i++) {
+		if (!rts_ip_is_v4(&g.o.addrs[i].ip)) {
+			fill_config(g.lcs[0], &cfg);
+			rts_dpdk_port_join_ipv6(g.port, &cfg);
+			return;
+		}
+	}
+}
+
 static int make_lcores(void)
 {
 	unsigned lcore_id, i = 0;
@@ -370,6 +386,7 @@ int main(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < g.n; i++)
 		g.lcs[i]->dq = rts_dpdk_port_queue(g.port, (uint16_t)i);
+	join_multicast();
 	out = g.o.json ? stderr : stdout;
 	start_in_use = rts_dpdk_port_mbufs_in_use(g.port);
 	run_lcores();
@@ -385,10 +402,14 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < g.n; i++)
 		rte_free(g.lcs[i]->ctx_mem);
 	after_close = rts_dpdk_port_destroy(g.port);
-	fprintf(out, "rtestack-bench: mbufs in use: start %u end %u leaked %d "
-		"after close %d\n", start_in_use, end_in_use,
-		(int)end_in_use - (int)start_in_use, after_close);
-	rc = verdict(end_in_use > start_in_use ? end_in_use - start_in_use : 0);
+	/*
+	 * Some devices keep sent mbufs until their ring wraps, so the count
+	 * that proves nothing leaked is the one once the port is closed.
+	 */
+	fprintf(out, "rtestack-bench: mbufs in use: start %u, end %u, after "
+		"close %d: leaked %d\n", start_in_use, end_in_use, after_close,
+		after_close);
+	rc = verdict((uint64_t)(after_close > 0 ? after_close : 0));
 	fprintf(out, "rtestack-bench: exit %d\n", rc);
 	for (unsigned i = 0; i < g.n; i++)
 		rte_free(g.lcs[i]);

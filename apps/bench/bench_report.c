@@ -219,6 +219,13 @@ void bench_report_summary(struct bench_lcore **lcs, unsigned n,
 	       (unsigned long long)s.conns_closed,
 	       (unsigned long long)s.conns_failed, (unsigned long long)s.errors,
 	       (unsigned long long)s.http_400, (unsigned long long)retr);
+	for (unsigned i = 0; n > 1 && i < n; i++)
+		printf("rtestack-bench: lcore %u: connections %llu, requests %llu, "
+		       "rx %llu bytes, tx %llu bytes\n", lcs[i]->lcore_id,
+		       (unsigned long long)lcs[i]->st.conns_opened,
+		       (unsigned long long)lcs[i]->st.requests,
+		       (unsigned long long)lcs[i]->st.rx_bytes,
+		       (unsigned long long)lcs[i]->st.tx_bytes);
 	if (h.n > 0)
 		printf("rtestack-bench: latency (%llu samples): p50 %.1f us, p90 "
 		       "%.1f us, p99 %.1f us, p99.9 %.1f us\n",

@@ -78,6 +78,8 @@ unsigned rts_dpdk_impair_release(struct rts_dpdk_impair *im,
 				 uint64_t now_ns, bool all);
 
 /* ------------------------------------------------------------------ queue */
+#define RTS_DPDK_TX_BACKLOG 1024 /* a power of two */
+
 struct rts_dpdk_queue {
 	struct rts_dpdk_port *port;
 	uint16_t port_id;
@@ -97,6 +99,9 @@ struct rts_dpdk_queue {
 	struct rts_dpdk_impair im_rx, im_tx;
 	bool impair;
 	struct rts_dpdk_queue_stats st;
+	/* Packets the device did not take yet (ring of RTS_DPDK_TX_BACKLOG). */
+	uint32_t bl_head, bl_n;
+	struct rte_mbuf *backlog[RTS_DPDK_TX_BACKLOG];
 } __rte_cache_aligned;
 
 /* ------------------------------------------------------------------- port */
@@ -132,9 +137,11 @@ struct rts_dpdk_port {
 /* Fill the descriptors of a received chain from its mbufs. */
 struct rts_pkt *rts_dpdk_rx_to_pkt(struct rts_dpdk_queue *q,
 				   struct rte_mbuf *m);
-/* Send a burst of mbufs: prepare, burst with bounded retries, count drops. */
+/* Send a burst of mbufs: prepare, burst, keep the rest in the backlog. */
 void rts_dpdk_tx_mbufs(struct rts_dpdk_queue *q, struct rte_mbuf **m,
 		       unsigned n);
+bool rts_dpdk_tx_backlog_flush(struct rts_dpdk_queue *q);
+void rts_dpdk_tx_backlog_drop(struct rts_dpdk_queue *q);
 
 /* Free whatever waits in the queue's inbox. */
 void rts_dpdk_queue_drain(struct rts_dpdk_queue *q);

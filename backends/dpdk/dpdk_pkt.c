@@ -8,6 +8,7 @@
  * ol_flags, l2/l3/l4_len, tso_segsz). Clones are indirect mbufs sharing
  * the direct buffer through its reference count.
  */
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
@@ -20,8 +21,13 @@ static uint32_t rx_flags(const struct rts_dpdk_queue *q, uint64_t ol)
 
 	if (!q->rx_csum)
 		return 0;
+	/*
+	 * NONE: the field in the packet is not filled in (a virtio peer
+	 * offloaded it) but the data is known intact: as good as GOOD.
+	 */
 	switch (ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
 	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE:
 		f |= RTS_PKT_RX_IP_CSUM_GOOD;
 		break;
 	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
@@ -32,6 +38,7 @@ static uint32_t rx_flags(const struct rts_dpdk_queue *q, uint64_t ol)
 	}
 	switch (ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
 	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_L4_CKSUM_NONE:
 		f |= RTS_PKT_RX_L4_CSUM_GOOD;
 		break;
 	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
@@ -215,49 +222,95 @@ static struct rte_mbuf *pkt_to_tx(struct rts_dpdk_queue *q, struct rts_pkt *head
 	return m;
 }
 
-/* Drop the packet at @i from the burst, counting it. */
-static unsigned drop_at(struct rte_mbuf **m, unsigned i, unsigned n)
+/*
+ * Drop what rte_eth_tx_prepare refuses (counted); returns the packets
+ * left, in order.
+ */
+static unsigned prepare(struct rts_dpdk_queue *q, struct rte_mbuf **m,
+			unsigned n)
 {
-	rte_pktmbuf_free(m[i]);
-	memmove(&m[i], &m[i + 1], (n - i - 1) * sizeof(m[0]));
-	return n - 1;
+	unsigned done = 0;
+
+	while (done < n) {
+		uint16_t ok = rte_eth_tx_prepare(q->port_id, q->qid, m + done,
+						 (uint16_t)(n - done));
+
+		done += ok;
+		if (done == n)
+			break;
+		RTS_DPDK_LOG(DEBUG, "tx_prepare rejected a packet: %s",
+			     rte_strerror(rte_errno));
+		q->st.tx_drop_prepare++;
+		rte_pktmbuf_free(m[done]);
+		memmove(&m[done], &m[done + 1], (n - done - 1) * sizeof(m[0]));
+		n--;
+	}
+	return n;
 }
 
-/* Bounded patience with a full TX ring before the head packet is dropped. */
-#define RTS_DPDK_TX_TRIES 8
+static unsigned burst(struct rts_dpdk_queue *q, struct rte_mbuf **m,
+		      unsigned n)
+{
+	uint16_t sent = rte_eth_tx_burst(q->port_id, q->qid, m, (uint16_t)n);
 
+	for (unsigned i = 0; i < sent; i++)
+		q->st.tx_bytes += m[i]->pkt_len;
+	q->st.tx_pkts += sent;
+	return sent;
+}
+
+/* Send what waits in the backlog, oldest first; true when it is empty. */
+bool rts_dpdk_tx_backlog_flush(struct rts_dpdk_queue *q)
+{
+	while (q->bl_n > 0) {
+		unsigned chunk = RTE_MIN(q->bl_n, RTS_DPDK_TX_BACKLOG - q->bl_head);
+		unsigned sent = burst(q, &q->backlog[q->bl_head], chunk);
+
+		q->bl_head = (q->bl_head + sent) & (RTS_DPDK_TX_BACKLOG - 1);
+		q->bl_n -= sent;
+		if (sent < chunk)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * What the device does not take now waits in a bounded backlog, sent
+ * before anything newer at the next transmission or poll; only when the
+ * backlog is full are packets freed (and counted).
+ */
 void rts_dpdk_tx_mbufs(struct rts_dpdk_queue *q, struct rte_mbuf **m,
 		       unsigned n)
 {
-	unsigned done = 0, tries = 0;
+	unsigned sent = 0;
 
-	while (done < n) {
-		uint16_t prep = rte_eth_tx_prepare(q->port_id, q->qid, m + done,
-						   (uint16_t)(n - done));
-		uint16_t sent;
+	n = prepare(q, m, n);
+	if (rts_dpdk_tx_backlog_flush(q))
+		sent = burst(q, m, n);
+	if (sent == n)
+		return;
+	q->st.tx_retries++;
+	for (unsigned i = sent; i < n; i++) {
+		if (q->bl_n == RTS_DPDK_TX_BACKLOG) {
+			q->st.tx_drop_full += n - i;
+			rte_pktmbuf_free_bulk(m + i, n - i);
+			return;
+		}
+		q->backlog[(q->bl_head + q->bl_n) & (RTS_DPDK_TX_BACKLOG - 1)] = m[i];
+		q->bl_n++;
+	}
+}
 
-		if (prep == 0) {
-			RTS_DPDK_LOG(DEBUG, "tx_prepare rejected a packet: %s",
-				     rte_strerror(rte_errno));
-			q->st.tx_drop_prepare++;
-			n = drop_at(m, done, n);
-			continue;
-		}
-		sent = rte_eth_tx_burst(q->port_id, q->qid, m + done, prep);
-		for (unsigned i = done; i < done + sent; i++)
-			q->st.tx_bytes += m[i]->pkt_len;
-		q->st.tx_pkts += sent;
-		done += sent;
-		if (sent > 0) {
-			tries = 0;
-			continue;
-		}
-		q->st.tx_retries++;
-		if (++tries >= RTS_DPDK_TX_TRIES) {
-			q->st.tx_drop_full++;
-			n = drop_at(m, done, n);
-			tries = 0;
-		}
+/* At stop: a last chance for the backlog, then free what is left. */
+void rts_dpdk_tx_backlog_drop(struct rts_dpdk_queue *q)
+{
+	for (int i = 0; i < 100 && !rts_dpdk_tx_backlog_flush(q); i++)
+		rte_delay_us_block(100);
+	while (q->bl_n > 0) {
+		rte_pktmbuf_free(q->backlog[q->bl_head]);
+		q->bl_head = (q->bl_head + 1) & (RTS_DPDK_TX_BACKLOG - 1);
+		q->bl_n--;
+		q->st.tx_drop_full++;
 	}
 }
 

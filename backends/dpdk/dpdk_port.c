@@ -536,16 +536,17 @@ int rts_dpdk_port_destroy(struct rts_dpdk_port *p)
 
 	if (p == NULL)
 		return 0;
+	/* Backlogs are sent (or freed) while the port still runs. */
+	if (p->queues != NULL)
+		for (uint16_t i = 0; i < p->n_queues; i++)
+			rts_dpdk_queue_drain(&p->queues[i]);
 	if (p->started) {
 		rte_eth_dev_stop(p->port_id);
 		rte_eth_dev_close(p->port_id);
 	}
-	if (p->queues != NULL) {
-		for (uint16_t i = 0; i < p->n_queues; i++) {
-			rts_dpdk_queue_drain(&p->queues[i]);
+	if (p->queues != NULL)
+		for (uint16_t i = 0; i < p->n_queues; i++)
 			rte_ring_free(p->queues[i].inbox);
-		}
-	}
 	in_use = rts_dpdk_port_mbufs_in_use(p);
 	for (unsigned s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		rte_mempool_free(p->pools[s]);
@@ -554,6 +555,60 @@ int rts_dpdk_port_destroy(struct rts_dpdk_port *p)
 	rte_free(p->queues);
 	rte_free(p);
 	return (int)in_use;
+}
+
+/* ------------------------------------------------------------- multicast */
+int rts_dpdk_port_join_mcast(struct rts_dpdk_port *p, const struct rts_mac *macs,
+			     unsigned n)
+{
+	struct rte_ether_addr list[RTS_MAX_ADDRS + 2];
+	int rc;
+
+	if (n > RTE_DIM(list))
+		n = 0; /* more than a filter holds: take everything */
+	for (unsigned i = 0; i < n; i++)
+		memcpy(list[i].addr_bytes, macs[i].b, 6);
+	rc = n > 0 ? rte_eth_dev_set_mc_addr_list(p->port_id, list, n) : -ENOSPC;
+	if (rc == 0) {
+		LOG(p, "  multicast filter  %u groups\n", n);
+		return 0;
+	}
+	rc = rte_eth_allmulticast_enable(p->port_id);
+	if (rc == 0 || rte_eth_allmulticast_get(p->port_id) == 1) {
+		LOG(p, "  multicast filter  off (all multicast received)\n");
+		return 1;
+	}
+	LOG(p, "  multicast filter  cannot receive multicast: %s\n",
+	    rte_strerror(-rc));
+	return rc;
+}
+
+/* 33:33 followed by the group's last four bytes (RFC 2464 §7). */
+static void mcast_mac(struct rts_mac *m, const uint8_t group_tail[4])
+{
+	m->b[0] = 0x33;
+	m->b[1] = 0x33;
+	memcpy(&m->b[2], group_tail, 4);
+}
+
+int rts_dpdk_port_join_ipv6(struct rts_dpdk_port *p, const struct rts_config *cfg)
+{
+	static const uint8_t all_nodes[4] = { 0, 0, 0, 1 };
+	struct rts_mac macs[RTS_MAX_ADDRS + 2];
+	uint8_t tail[4] = { 0xff, 0, 0, 0 };
+	unsigned n = 0;
+
+	mcast_mac(&macs[n++], all_nodes);
+	/* Link-local from the MAC (EUI-64): its last three bytes are the MAC's. */
+	memcpy(&tail[1], &cfg->mac.b[3], 3);
+	mcast_mac(&macs[n++], tail);
+	for (unsigned i = 0; i < cfg->n_addrs; i++) {
+		if (rts_ip_is_v4(&cfg->addrs[i].ip))
+			continue;
+		memcpy(&tail[1], &cfg->addrs[i].ip.u8[13], 3);
+		mcast_mac(&macs[n++], tail);
+	}
+	return rts_dpdk_port_join_mcast(p, macs, n);
 }
 
 /* ------------------------------------------------------------- accessors */

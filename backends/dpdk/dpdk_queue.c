@@ -365,6 +365,8 @@ unsigned rts_dpdk_queue_poll(struct rts_dpdk_queue *q, uint64_t now_ns)
 	uint64_t next;
 
 	q->now_ns = now_ns;
+	if (q->bl_n > 0)
+		rts_dpdk_tx_backlog_flush(q);
 	n = rte_eth_rx_burst(q->port_id, q->qid, m, RX_BURST);
 	q->st.rx_pkts += n;
 	for (unsigned i = 0; i < n; i++)
@@ -521,11 +523,13 @@ void rts_dpdk_queue_detach(struct rts_dpdk_queue *q)
 					    true);
 		rte_pktmbuf_free_bulk(held, h);
 	}
+	rts_dpdk_tx_backlog_drop(q);
 	drain_all(q);
 }
 
 void rts_dpdk_queue_drain(struct rts_dpdk_queue *q)
 {
+	rts_dpdk_tx_backlog_drop(q);
 	drain_all(q);
 }
 

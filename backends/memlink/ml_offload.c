@@ -231,33 +231,6 @@ static uint32_t trust_marks(const struct l3_view *v, int64_t corrupt_off)
 	return m | (damaged ? RTS_PKT_RX_L4_CSUM_BAD : RTS_PKT_RX_L4_CSUM_GOOD);
 }
 
-/*
- * The benchmark path: one look at a contiguous IPv4 header, as a NIC's
- * parser would. Returns false when the frame needs the general parse.
- */
-static bool trust_marks_v4_fast(const struct rts_pkt *p, int64_t corrupt_off,
-				uint32_t *marks)
-{
-	const uint8_t *h = p->data;
-	uint32_t l3_end, m;
-
-	if (p->len < ETH_HLEN + 20 || h[12] != 0x08 || h[13] != 0x00 ||
-	    (h[14] >> 4) != 4)
-		return false;
-	l3_end = ETH_HLEN + (uint32_t)(h[14] & 0xf) * 4;
-	if (corrupt_off >= ETH_HLEN && corrupt_off < (int64_t)l3_end) {
-		*marks = RTS_PKT_RX_IP_CSUM_BAD;
-		return true;
-	}
-	m = RTS_PKT_RX_IP_CSUM_GOOD;
-	if ((h[23] == IP_PROTO_TCP || h[23] == IP_PROTO_UDP) &&
-	    ((h[20] & 0x3f) | h[21]) == 0)
-		m |= corrupt_off >= ETH_HLEN ? RTS_PKT_RX_L4_CSUM_BAD
-					     : RTS_PKT_RX_L4_CSUM_GOOD;
-	*marks = m;
-	return true;
-}
-
 uint32_t ml_offload_rx_marks(const struct rts_pkt *p, enum ml_csum_mode mode,
 			     int64_t corrupt_off)
 {
@@ -266,7 +239,7 @@ uint32_t ml_offload_rx_marks(const struct rts_pkt *p, enum ml_csum_mode mode,
 
 	if (mode == ML_CSUM_SW)
 		return 0;
-	if (mode == ML_CSUM_OFFLOAD && trust_marks_v4_fast(p, corrupt_off, &m))
+	if (mode == ML_CSUM_OFFLOAD && ml_trust_marks_v4(p, corrupt_off, &m))
 		return m;
 	v = parse_l3(p);
 	if (!v.v4 && !v.v6)

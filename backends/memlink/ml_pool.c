@@ -38,7 +38,8 @@ void ml_pool_config_default(struct ml_pool_config *cfg)
 	cfg->threaded = false;
 }
 
-static void push_free(struct ml_buf **list, uint32_t *count, struct ml_buf *b)
+static inline void push_free(struct ml_buf **list, uint32_t *count,
+			     struct ml_buf *b)
 {
 	b->state = ML_BUF_FREE;
 	b->free_next = *list;
@@ -174,7 +175,7 @@ struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
 	return &b->pkt;
 }
 
-static struct ml_buf *take_clone_desc(struct ml_pool *pool)
+static inline struct ml_buf *take_clone_desc(struct ml_pool *pool)
 {
 	struct ml_buf *c = pool->free_clones;
 
@@ -190,7 +191,7 @@ static struct ml_buf *take_clone_desc(struct ml_pool *pool)
 	return c;
 }
 
-static void ref_get(struct ml_buf *owner)
+static inline void ref_get(struct ml_buf *owner)
 {
 	if (owner->pool->threaded)
 		atomic_fetch_add_explicit(&owner->refcnt, 1,
@@ -202,8 +203,15 @@ static void ref_get(struct ml_buf *owner)
 			memory_order_relaxed);
 }
 
+__attribute__((noinline, cold, noreturn)) static void
+misuse(const char *what, const void *p)
+{
+	fprintf(stderr, "memlink: %s (%p)\n", what, p);
+	abort();
+}
+
 /* Drop one reference; true when it was the last. */
-static bool ref_put(struct ml_buf *owner)
+static inline bool ref_put(struct ml_buf *owner)
 {
 	uint32_t old;
 
@@ -216,43 +224,42 @@ static bool ref_put(struct ml_buf *owner)
 		atomic_store_explicit(&owner->refcnt, old - 1,
 				      memory_order_relaxed);
 	}
-	if (old == 0) {
-		fprintf(stderr, "memlink: refcount underflow on %p\n",
-			(void *)owner);
-		abort();
-	}
+	if (__builtin_expect(old == 0, 0))
+		misuse("refcount underflow", owner);
 	return old == 1;
 }
 
-/* Give a descriptor (direct with no references left, or indirect) back. */
-static void put_desc(struct ml_pool *local, struct ml_buf *b)
+/* A foreign thread's buffer goes back through its pool's return ring. */
+__attribute__((noinline)) static void return_remote(struct ml_buf *b)
 {
-	struct ml_pool *pool = b->pool;
-
-	if (pool == local || !pool->threaded) {
-		if (b->indirect)
-			push_free(&pool->free_clones, &pool->n_free_clones, b);
-		else
-			push_free(&pool->free_bufs, &pool->n_free_bufs, b);
-		return;
-	}
 	b->state = ML_BUF_FREE;
-	/* Sized for every descriptor of the pool: it cannot be full. */
-	while (!ml_ring_enqueue(pool->ret, b))
+	/* Sized for every descriptor of the pool: it cannot stay full. */
+	while (!ml_ring_enqueue(b->pool->ret, b))
 		;
 }
 
-static void free_segment(struct ml_pool *local, struct ml_buf *b)
+/* Give a descriptor (direct with no references left, or indirect) back. */
+static inline void put_desc(struct ml_pool *local, struct ml_buf *b)
 {
-	if (b->state != ML_BUF_USED) {
-		fprintf(stderr, "memlink: double free of packet %p\n",
-			(void *)&b->pkt);
-		abort();
+	struct ml_pool *pool = b->pool;
+
+	if (__builtin_expect(pool != local && pool->threaded, 0)) {
+		return_remote(b);
+		return;
 	}
+	if (b->indirect)
+		push_free(&pool->free_clones, &pool->n_free_clones, b);
+	else
+		push_free(&pool->free_bufs, &pool->n_free_bufs, b);
+}
+
+static inline void free_segment(struct ml_pool *local, struct ml_buf *b)
+{
+	if (__builtin_expect(b->state != ML_BUF_USED, 0))
+		misuse("double free of a packet", &b->pkt);
 	if (b->indirect) {
 		struct ml_buf *owner = b->owner;
 
-		b->owner = NULL;
 		put_desc(local, b);
 		if (ref_put(owner))
 			put_desc(local, owner);
@@ -268,46 +275,61 @@ void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p)
 {
 	while (p != NULL) {
 		struct rts_pkt *next = p->next;
+
 		free_segment(local, ml_buf_of(p));
 		p = next;
 	}
 }
 
+/* One indirect descriptor for segment @s, or NULL. */
+static inline struct rts_pkt *clone_segment(struct ml_pool *pool,
+					    const struct rts_pkt *s)
+{
+	const struct ml_buf *src = ml_buf_of(s);
+	struct ml_buf *owner = src->indirect ? src->owner : (struct ml_buf *)src;
+	struct ml_buf *c = take_clone_desc(pool);
+
+	if (c == NULL)
+		return NULL;
+	ref_get(owner);
+	c->owner = owner;
+	c->pkt.data = s->data;
+	c->pkt.len = s->len;
+	c->pkt.pkt_len = s->len;
+	c->pkt.next = NULL;
+	c->pkt.buf = s->buf;
+	c->pkt.buf_len = s->buf_len;
+	c->pkt.ol_flags = 0;
+	c->pkt.q_next = NULL;
+	return &c->pkt;
+}
+
 struct rts_pkt *ml_pool_clone(struct ml_pool *pool, struct rts_pkt *p)
 {
-	struct rts_pkt *head = NULL, **tail = &head;
+	struct rts_pkt *head = clone_segment(pool, p), *tail = head;
 
-	for (struct rts_pkt *s = p; s != NULL; s = s->next) {
-		struct ml_buf *src = ml_buf_of(s);
-		struct ml_buf *owner = src->indirect ? src->owner : src;
-		struct ml_buf *c = take_clone_desc(pool);
-
-		if (c == NULL) {
-			pool->st_clone_fails++;
-			if (head)
-				ml_pkt_free(pool, head);
-			return NULL;
+	if (head == NULL)
+		goto fail;
+	for (struct rts_pkt *s = p->next; s != NULL; s = s->next) {
+		tail->next = clone_segment(pool, s);
+		if (tail->next == NULL) {
+			ml_pkt_free(pool, head);
+			goto fail;
 		}
-		ref_get(owner);
-		c->owner = owner;
-		c->pkt = (struct rts_pkt){
-			.data = s->data, .len = s->len, .pkt_len = s->len,
-			.buf = s->buf, .buf_len = s->buf_len,
-		};
-		*tail = &c->pkt;
-		tail = &c->pkt.next;
+		tail = tail->next;
 	}
-	if (head) {
-		/* Like DPDK's clone: the head keeps length and offload meta. */
-		head->pkt_len = p->pkt_len;
-		head->ol_flags = p->ol_flags;
-		head->l2_len = p->l2_len;
-		head->l3_len = p->l3_len;
-		head->l4_len = p->l4_len;
-		head->tso_segsz = p->tso_segsz;
-		pool->st_clones++;
-	}
+	/* Like DPDK's clone: the head keeps length and offload meta. */
+	head->pkt_len = p->pkt_len;
+	head->ol_flags = p->ol_flags;
+	head->l2_len = p->l2_len;
+	head->l3_len = p->l3_len;
+	head->l4_len = p->l4_len;
+	head->tso_segsz = p->tso_segsz;
+	pool->st_clones++;
 	return head;
+fail:
+	pool->st_clone_fails++;
+	return NULL;
 }
 
 uint32_t ml_pool_in_use(struct ml_pool *pool)

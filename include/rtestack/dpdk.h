@@ -121,6 +121,21 @@ void rts_dpdk_port_mac(const struct rts_dpdk_port *port, struct rts_mac *mac);
 uint16_t rts_dpdk_port_mtu(const struct rts_dpdk_port *port);
 
 /*
+ * Receive these Ethernet multicast groups: the device's filter where it
+ * has one, otherwise all multicast. Returns 0 (filter), 1 (all multicast)
+ * or a negative errno.
+ */
+int rts_dpdk_port_join_mcast(struct rts_dpdk_port *port,
+			     const struct rts_mac *macs, unsigned n);
+/*
+ * Join what IPv6 needs for @cfg's addresses (RFC 4861 §7.2.1, RFC 4291
+ * §2.7.1): all-nodes and the solicited-node group of every IPv6 address,
+ * the MAC-derived link-local one included. Same return as above.
+ */
+int rts_dpdk_port_join_ipv6(struct rts_dpdk_port *port,
+			    const struct rts_config *cfg);
+
+/*
  * Fill the device-dependent fields of a context configuration: mac, mtu,
  * caps, and a seed from the TSC and the queue number.
  */
@@ -176,8 +191,8 @@ uint16_t rts_dpdk_port_flow_queue(const struct rts_dpdk_port *port,
 	X(rx_bytes)                                                            \
 	X(tx_pkts)                                                             \
 	X(tx_bytes)                                                            \
-	X(tx_retries)          /* tx_burst took fewer; tried again */          \
-	X(tx_drop_full)        /* device kept refusing: freed */               \
+	X(tx_retries)          /* tx_burst took fewer: the rest waits */       \
+	X(tx_drop_full)        /* backlog full (or stopping): freed */         \
 	X(tx_drop_prepare)     /* rte_eth_tx_prepare rejected the packet */    \
 	X(tx_tso_clamped)      /* tso_segsz lowered to fit the device MTU */   \
 	X(alloc_fail)                                                          \

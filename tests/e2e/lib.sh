@@ -133,13 +133,13 @@ bench_stop() {
 	[ "$rc" = 0 ] || tail -40 "$BENCH_LOG" | diag
 }
 
-# The bench prints "mbufs in use: start S end E leaked L after close C".
+# The bench prints "mbufs in use: start S, end E, after close C: leaked C".
 check_mbufs() {
 	local line
 	line=$(grep "mbufs in use:" "$BENCH_LOG")
 	echo "# $line"
 	tap_check "every mbuf back in its pool" \
-		grep -q "leaked 0 after close 0$" <<<"$line"
+		grep -q "after close 0: leaked 0$" <<<"$line"
 }
 
 e2e_done() {
