@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "net/neigh.h"
 #include "net/net.h"
+#include "net/flow4.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
 #include "tcp_sack.h"
@@ -116,7 +117,8 @@ struct rts_tcp_conn {
 	uint32_t retrans_segs;
 	uint32_t high_rxt;         /* RFC 6675 HighRxt */
 	struct tcp_sack_state *sack; /* from the pool, while needed */
-	struct rts_neigh_ref nh;   /* next hop, skips the neighbour lookup */
+	uint32_t phdr_sum;         /* pseudo-header sum without the length */
+	struct rts_flow4 flow;     /* prebuilt Ethernet + IPv4 header, next hop */
 };
 
 struct rts_tcp_listener {

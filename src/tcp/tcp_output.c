@@ -171,15 +171,21 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	struct rts_tcp_hdr th;
 	uint32_t optlen, csum;
 	bool offload = l4_csum_offload(c);
-	bool zero_copy;
+	bool zero_copy, fast_opts;
 	uint8_t *b;
 
 	if (h == NULL) {
 		ctx->cnt.tcp_tx_no_buf++;
 		return RTS_ENOBUFS;
 	}
-	fill_options(c, flags, &o);
-	optlen = rts_tcp_opts_len(&o);
+	/* Established without SACK blocks to send: at most the timestamp. */
+	fast_opts = !(flags & RTS_TH_SYN) && c->sack == NULL;
+	if (fast_opts) {
+		optlen = (c->flags & TF_TS_OK) ? 12 : 0;
+	} else {
+		fill_options(c, flags, &o);
+		optlen = rts_tcp_opts_len(&o);
+	}
 	th.hlen = (uint8_t)(RTS_TCP_HLEN + optlen);
 	zero_copy = len >= TCP_CLONE_MIN && ctx->ops->clone &&
 		    (ctx->cfg.caps.flags & RTS_CAP_MULTI_SEG);
@@ -201,10 +207,24 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	th.csum = 0;
 	th.urp = 0;
 	rts_tcp_emit(&th, b);
-	rts_tcp_emit_opts(&o, b + RTS_TCP_HLEN);
+	if (!fast_opts) {
+		rts_tcp_emit_opts(&o, b + RTS_TCP_HLEN);
+	} else if (optlen) {
+		b[20] = RTS_TCPOPT_NOP;
+		b[21] = RTS_TCPOPT_NOP;
+		b[22] = RTS_TCPOPT_TS;
+		b[23] = 10;
+		rts_put_be32(b + 24, tcp_ts_now(c));
+		rts_put_be32(b + 28, c->ts_recent);
+	}
 
-	csum = rts_csum_pseudo(&c->laddr, &c->raddr, 6,
-			       tso_segsz ? 0 : th.hlen + len);
+	if (rts_unlikely(c->phdr_sum == 0))
+		c->phdr_sum = rts_csum_pseudo(&c->laddr, &c->raddr, 6, 0);
+	csum = c->phdr_sum;
+	if (!tso_segsz) /* TSO: the device adds each segment's length */
+		csum = rts_csum_combine(csum, rts_ip_is_v4(&c->raddr)
+						      ? rts_htons((uint16_t)(th.hlen + len))
+						      : rts_htonl(th.hlen + len));
 	if (len && zero_copy) {
 		if (!chain_payload(c, h, seq, len)) {
 			rts_free(ctx, h);
@@ -245,7 +265,10 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	c->last_tx_ns = ctx->now_ns;
 	ctx->cnt.tcp_tx_segs++;
 	ctx->cnt.tcp_tx_bytes += len;
-	rts_ip_output_ref(ctx, h, &c->laddr, &c->raddr, 6, true, &c->nh);
+	if (rts_likely(rts_ip_is_v4(&c->raddr)))
+		rts_flow4_output(ctx, &c->flow, h, &c->laddr, &c->raddr, 6);
+	else
+		rts_ip_output_ref(ctx, h, &c->laddr, &c->raddr, 6, true, &c->flow.nh);
 	return 0;
 }
 

@@ -23,10 +23,14 @@ void tcp_timer_update(struct rts_tcp_conn *c)
 		d = c->t_keep;
 	if (c->t_2msl && c->t_2msl < d)
 		d = c->t_2msl;
-	if (d == UINT64_MAX) {
-		rts_timer_cancel(c->ctx, &c->timer);
+	/*
+	 * Nothing pending: leave the wheel entry where it is. It fires once,
+	 * finds nothing due and stays disarmed; a ping-pong that arms and
+	 * clears the RTO every round trip then touches the wheel about once
+	 * per RTO instead of twice per round trip.
+	 */
+	if (d == UINT64_MAX)
 		return;
-	}
 	/*
 	 * Lazy: a deadline that moved later (the RTO pushed back by every
 	 * ACK) leaves the wheel entry where it is; when it fires early,
