@@ -299,7 +299,7 @@ bool mb_measure_tick(struct mb *mb, uint64_t now)
 			return false;
 		}
 		mb->res.mss = receiver_mss(mb);
-		if (mb->opt.workload == MB_PINGPONG)
+		if (mb->opt.workload == MB_PINGPONG && !mb->kicked)
 			mb_workload_kick(mb);
 		/* A fixed count measures instructions: no warm-up needed. */
 		begin_phase(mb, mb->opt.transactions ? MB_MEASURE : MB_WARMUP,

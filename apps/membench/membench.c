@@ -40,6 +40,9 @@ static void usage(FILE *f)
 		"                            after set-up, no warm-up; for "
 		"callgrind\n"
 		"  --conns N                 pingpong connections (default 32)\n"
+		"  --stack rtestack|kernel   kernel: the same pingpong over Linux "
+		"loopback\n"
+		"                            sockets and epoll, for comparison\n"
 		"  --json                    one JSON object per result line\n"
 		"  --no-pin                  do not pin threads to CPUs\n");
 }
@@ -67,7 +70,7 @@ static bool parse_u64(const char *s, uint64_t *out)
 }
 
 enum { OPT_WORKLOAD = 256, OPT_THREADS, OPT_CSUM, OPT_DURATION, OPT_WARMUP,
-       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_HELP };
+       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_STACK, OPT_HELP };
 
 static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 {
@@ -109,6 +112,14 @@ static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 	case OPT_JSON:
 		o->json = true;
 		return true;
+	case OPT_STACK:
+		if (strcmp(arg, "kernel") == 0)
+			o->kernel = true;
+		else if (strcmp(arg, "rtestack") == 0)
+			o->kernel = false;
+		else
+			return false;
+		return true;
 	case OPT_NOPIN:
 		o->no_pin = true;
 		return true;
@@ -129,6 +140,7 @@ static int parse_args(int argc, char **argv, struct mb_opts *o)
 		{ "conns", required_argument, NULL, OPT_CONNS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "no-pin", no_argument, NULL, OPT_NOPIN },
+		{ "stack", required_argument, NULL, OPT_STACK },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,12 +170,19 @@ static int parse_args(int argc, char **argv, struct mb_opts *o)
 	}
 	if (o->workload == MB_BULK)
 		o->conns = 1;
+	if (o->kernel && (o->workload != MB_PINGPONG || o->threads != 1)) {
+		fprintf(stderr, "membench: --stack kernel runs pingpong with "
+			"one thread only\n");
+		return -1;
+	}
 	return 0;
 }
 
-static const char *csum_name(enum ml_csum_mode m)
+static const char *csum_name(const struct mb_opts *o)
 {
-	return m == ML_CSUM_SW ? "sw" : "offload";
+	if (o->kernel)
+		return "kernel";
+	return o->csum == ML_CSUM_SW ? "sw" : "offload";
 }
 
 static void report(const struct mb *mb)
@@ -173,10 +192,11 @@ static void report(const struct mb *mb)
 	const char *wl = o->workload == MB_PINGPONG ? "pingpong" : "bulk";
 
 	if (o->json) {
-		printf("{\"workload\":\"%s\",\"threads\":%d,\"mode\":\"e%d\","
-		       "\"checksum\":\"%s\",\"duration\":%.3f,"
+		printf("{\"workload\":\"%s\",\"stack\":\"%s\",\"threads\":%d,"
+		       "\"mode\":\"e%d\",\"checksum\":\"%s\",\"duration\":%.3f,"
 		       "\"transactions\":%llu,\"conns\":%u,",
-		       wl, o->threads, o->threads, csum_name(o->csum),
+		       wl, o->kernel ? "kernel" : "rtestack", o->threads,
+		       o->threads, csum_name(o),
 		       r->seconds, (unsigned long long)r->transactions,
 		       o->conns);
 		if (o->workload == MB_PINGPONG)
@@ -192,13 +212,13 @@ static void report(const struct mb *mb)
 	if (o->workload == MB_PINGPONG)
 		printf("pingpong e%d %s: %.3f M round trips/s (%llu in %.2f s, "
 		       "%u connections)\n",
-		       o->threads, csum_name(o->csum), r->rps / 1e6,
+		       o->threads, csum_name(o), r->rps / 1e6,
 		       (unsigned long long)r->transactions, r->seconds,
 		       o->conns);
 	else
 		printf("bulk e%d %s: %.2f Gbit/s goodput (%.1f MB in %.2f s, "
 		       "%llu segments of %u bytes, %llu retransmitted)\n",
-		       o->threads, csum_name(o->csum), r->gbps,
+		       o->threads, csum_name(o), r->gbps,
 		       (double)r->bytes / 1e6, r->seconds,
 		       (unsigned long long)r->transactions, r->mss,
 		       (unsigned long long)r->retrans);
@@ -213,10 +233,14 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &mb->opt) != 0)
 		return 2;
-	rc = mb_setup(mb);
-	if (rc == 0)
-		rc = mb_run(mb);
-	mb_teardown(mb);
+	if (mb->opt.kernel) {
+		rc = mb_run_kernel(mb);
+	} else {
+		rc = mb_setup(mb);
+		if (rc == 0)
+			rc = mb_run(mb);
+		mb_teardown(mb);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "membench: the run did not complete\n");
 		return 1;

@@ -28,6 +28,7 @@ struct mb_opts {
 	uint32_t conns;
 	bool json;
 	bool no_pin;
+	bool kernel;            /* --stack kernel: Linux loopback baseline */
 };
 
 /* Phases the measuring thread walks through. */
@@ -97,6 +98,9 @@ uint64_t mb_counter(const struct mb *mb); /* what is being measured */
 bool mb_transactions_done(const struct mb *mb);
 /* Advance the measuring phases at @now; true when the run is over. */
 bool mb_measure_tick(struct mb *mb, uint64_t now);
+
+/* The Linux loopback baseline (mb_kernel.c). */
+int mb_run_kernel(struct mb *mb);
 
 /* Drivers (mb_drive.c). */
 int mb_setup(struct mb *mb);
