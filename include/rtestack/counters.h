@@ -104,6 +104,8 @@ extern "C" {
 	X(tcp_rx_rst)                                                          \
 	X(tcp_rx_rst_bad)          /* RST outside the window: ignored */      \
 	X(tcp_rx_syn_bad)          /* unexpected SYN in a synchronised state */ \
+	X(tcp_rx_bad_flags)        /* flags invalid for the state (no ACK, ...) */ \
+	X(tcp_rx_data_after_fin)   /* data past the peer's FIN: not delivered */ \
 	X(tcp_rx_challenge_ack)    /* RFC 5961 challenge ACKs sent */         \
 	X(tcp_rx_challenge_limited)                                            \
 	X(tcp_rx_listen_overflow)  /* backlog full */                         \

@@ -107,6 +107,7 @@ static void syn_sent_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 
 	if ((f & RTS_TH_ACK) &&
 	    (seq_leq(s->th.ack, c->iss) || seq_gt(s->th.ack, c->snd_max))) {
+		ctx->cnt.tcp_rx_old_ack++;
 		if (!(f & RTS_TH_RST))
 			tcp_send_reset_for(ctx, s->l3, &s->th, seg_seqlen(s));
 		return;
@@ -115,11 +116,15 @@ static void syn_sent_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		if (f & RTS_TH_ACK) { /* "connection refused" */
 			ctx->cnt.tcp_conn_refused++;
 			tcp_conn_closed(c, RTS_TCP_CLOSED_RESET);
+		} else {
+			ctx->cnt.tcp_rx_rst_bad++;
 		}
 		return;
 	}
-	if (!(f & RTS_TH_SYN))
+	if (!(f & RTS_TH_SYN)) {
+		ctx->cnt.tcp_rx_bad_flags++;
 		return;
+	}
 	c->irs = s->th.seq;
 	c->rcv_nxt = s->th.seq + 1;
 	c->rcv_adv = c->rcv_nxt;
@@ -258,8 +263,10 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		tcp_challenge_ack(c);
 		return;
 	}
-	if (!(f & RTS_TH_ACK))
+	if (!(f & RTS_TH_ACK)) { /* RFC 9293 §3.10.7.4: drop */
+		ctx->cnt.tcp_rx_bad_flags++;
 		return;
+	}
 	/* RFC 7323 §4.3: remember the timestamp of in-order segments. */
 	if ((c->flags & TF_TS_OK) && s->o.has_ts &&
 	    seq_leq(s->th.seq, c->rcv_nxt)) {

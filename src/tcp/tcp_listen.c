@@ -168,8 +168,10 @@ void tcp_listen_input(struct rts_ctx *ctx, struct rts_tcp_listener *l,
 			tcp_send_reset_for(ctx, l3, &s->th, seg_seqlen(s));
 		return;
 	}
-	if (!(f & RTS_TH_SYN) || l3->dst_mcast)
+	if (!(f & RTS_TH_SYN) || l3->dst_mcast) {
+		ctx->cnt.tcp_rx_bad_flags++;
 		return;
+	}
 	if (l->n_pending >= l->backlog) {
 		ctx->cnt.tcp_rx_listen_overflow++;
 		if (ctx->cfg.tcp.syncookies)

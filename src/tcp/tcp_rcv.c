@@ -140,8 +140,10 @@ void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	if (c->state != RTS_TCP_ESTABLISHED && c->state != RTS_TCP_FIN_WAIT_1 &&
 	    c->state != RTS_TCP_FIN_WAIT_2) {
 		/* CLOSE_WAIT and later: the peer already sent its FIN. */
-		if (len)
+		if (len) {
+			c->ctx->cnt.tcp_rx_data_after_fin++;
 			c->flags |= TF_ACKNOW;
+		}
 		return;
 	}
 	if (len == 0 && !fin)
