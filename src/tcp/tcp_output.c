@@ -425,8 +425,13 @@ void tcp_output(struct rts_tcp_conn *c)
 		if (send_segment(c, c->snd_nxt, len,
 				 RTS_TH_ACK | (fin ? RTS_TH_FIN : 0) |
 					 (len && len == unsent ? RTS_TH_PSH : 0),
-				 tso) != 0)
+				 tso) != 0) {
+			/* Out of buffers: back-pressure, and a timer to retry
+			 * when nothing in flight would bring an ACK. */
+			if (c->t_rexmt == 0)
+				tcp_rto_arm(c);
 			break;
+		}
 		after_send(c, len, fin);
 		sent = true;
 		if (fin)

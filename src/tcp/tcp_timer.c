@@ -217,6 +217,8 @@ static void rexmt_expired(struct rts_tcp_conn *c)
 		rto_expired(c);
 	else if (tcp_sndq_unsent(c) && c->snd_wnd == 0)
 		persist_expired(c);
+	else if (tcp_sndq_unsent(c)) /* buffers ran out earlier: try again */
+		tcp_output(c);
 }
 
 static void keep_expired(struct rts_tcp_conn *c)

@@ -218,6 +218,36 @@ RTS_TEST(backlog_full_without_cookies_drops_syn)
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
+RTS_TEST(out_of_buffers_is_back_pressure_and_recovers)
+{
+	struct pair p;
+	char msg[3000];
+
+	pair_init(&p);
+	memset(msg, 'z', sizeof(msg));
+	pair_connect(&p, 80);
+	RTS_REQUIRE(p.sa.conn && p.sb.conn);
+	int n;
+
+	testbe_fail_alloc_after(p.ba, 2); /* room to queue, none to send */
+	n = rts_tcp_send(p.sa.conn, msg, sizeof(msg));
+	RTS_CHECK(n > 0 && n < (int)sizeof(msg)); /* accepted what fits */
+	pair_pump(&p);
+	RTS_CHECK_EQ(p.sb.rx_len, 0);
+	RTS_CHECK(rts_ctx_counters(p.a)->tcp_tx_no_buf >= 1);
+	RTS_CHECK(rts_ctx_counters(p.a)->pkt_alloc_fail >= 1);
+	testbe_fail_alloc_after(p.ba, -1); /* buffers come back */
+	pair_advance(&p, 1100ull * 1000000); /* the retry timer sends */
+	RTS_CHECK_EQ(p.sb.rx_len, (size_t)n);
+	RTS_CHECK_EQ(rts_tcp_send(p.sa.conn, msg + n, sizeof(msg) - (size_t)n),
+		     (int)(sizeof(msg) - (size_t)n));
+	pair_pump(&p);
+	RTS_CHECK_EQ(p.sb.rx_len, sizeof(msg));
+	RTS_CHECK(memcmp(p.sb.rx, msg, sizeof(msg)) == 0);
+	pair_fini(&p);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
 int main(void)
 {
 	return rts_test_main();
