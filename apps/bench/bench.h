@@ -131,6 +131,12 @@ static inline uint8_t bench_pattern(uint64_t off)
 	return (uint8_t)('a' + off % 26);
 }
 void bench_fill_pattern(uint8_t *dst, uint64_t off, uint32_t len);
+/*
+ * The pattern from stream offset @off, readable for BENCH_PATTERN_SPAN
+ * bytes: senders hand it to the stack directly, with no copy of their own.
+ */
+#define BENCH_PATTERN_SPAN 65536u
+const uint8_t *bench_pattern_at(uint64_t off);
 
 /* Endpoint helpers. */
 const struct rts_ip *bench_local_ip(const struct bench_opts *o, bool v4);

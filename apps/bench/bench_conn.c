@@ -26,14 +26,26 @@ static struct bconn_pool *pool_of(struct bench_lcore *lc)
 	return lc->wl_state;
 }
 
+/* 'a'..'z' repeated, long enough for any offset modulo 26 plus a span. */
+static uint8_t pattern[BENCH_PATTERN_SPAN + 26];
+
+const uint8_t *bench_pattern_at(uint64_t off)
+{
+	if (pattern[0] == 0)
+		for (uint32_t i = 0; i < sizeof(pattern); i++)
+			pattern[i] = (uint8_t)('a' + i % 26);
+	return pattern + off % 26;
+}
+
 void bench_fill_pattern(uint8_t *dst, uint64_t off, uint32_t len)
 {
-	uint32_t k = (uint32_t)(off % 26);
+	while (len > 0) {
+		uint32_t n = RTE_MIN(len, BENCH_PATTERN_SPAN);
 
-	for (uint32_t i = 0; i < len; i++) {
-		dst[i] = (uint8_t)('a' + k);
-		if (++k == 26)
-			k = 0;
+		memcpy(dst, bench_pattern_at(off), n);
+		dst += n;
+		off += n;
+		len -= n;
 	}
 }
 

@@ -231,7 +231,8 @@ static int lcore_main(void *arg)
 		for (unsigned i = 1; i < g.n; i++)
 			while (!g.lcs[i]->ready && !g.lcs[i]->done)
 				rte_pause();
-		printf("rtestack-bench: ready\n");
+		/* With --json, stdout carries nothing but JSON objects. */
+		fprintf(lc->o->json ? stderr : stdout, "rtestack-bench: ready\n");
 		fflush(stdout);
 	}
 	next_report = g.start_ns + (uint64_t)(lc->o->interval * 1e9);
@@ -388,6 +389,7 @@ int main(int argc, char **argv)
 		g.lcs[i]->dq = rts_dpdk_port_queue(g.port, (uint16_t)i);
 	join_multicast();
 	out = g.o.json ? stderr : stdout;
+	(void)bench_pattern_at(0); /* build the table before the lcores share it */
 	start_in_use = rts_dpdk_port_mbufs_in_use(g.port);
 	run_lcores();
 	for (unsigned i = 0; i < g.n; i++)

@@ -24,15 +24,12 @@
 /* Send from the pattern stream at @*off, up to @want bytes. */
 static uint32_t send_pattern(struct bconn *b, uint64_t *off, uint64_t want)
 {
-	uint8_t buf[16384];
 	uint32_t total = 0;
 
 	while (want > 0) {
-		uint32_t n = (uint32_t)RTE_MIN(want, (uint64_t)sizeof(buf));
-		int sent;
+		uint32_t n = (uint32_t)RTE_MIN(want, (uint64_t)BENCH_PATTERN_SPAN);
+		int sent = rts_tcp_send(b->c, bench_pattern_at(*off), n);
 
-		bench_fill_pattern(buf, *off, n);
-		sent = rts_tcp_send(b->c, buf, n);
 		if (sent <= 0)
 			break;
 		*off += (uint64_t)sent;
@@ -48,9 +45,15 @@ static uint32_t send_pattern(struct bconn *b, uint64_t *off, uint64_t want)
 /* Check received bytes against the pattern at stream offset @off. */
 static bool check_pattern(const uint8_t *d, uint32_t n, uint64_t off)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (d[i] != bench_pattern(off + i))
+	while (n > 0) {
+		uint32_t k = RTE_MIN(n, BENCH_PATTERN_SPAN);
+
+		if (memcmp(d, bench_pattern_at(off), k) != 0)
 			return false;
+		d += k;
+		off += k;
+		n -= k;
+	}
 	return true;
 }
 

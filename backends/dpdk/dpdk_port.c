@@ -46,6 +46,8 @@ void rts_dpdk_port_conf_default(struct rts_dpdk_port_conf *conf)
 }
 
 #define LOG(p, ...) fprintf((p)->log, "rtestack: " __VA_ARGS__)
+/* Failures go to stderr whatever the log stream. */
+#define ERR(p, ...) fprintf(stderr, "rtestack: " __VA_ARGS__)
 
 /* -------------------------------------------------------------- offloads */
 static bool is_tap(const struct rts_dpdk_port *p)
@@ -123,7 +125,7 @@ static int choose_mtu(struct rts_dpdk_port *p,
 	uint32_t frame;
 
 	if (want > p->info.max_mtu || want < lowest) {
-		LOG(p, "port %u (%s): MTU %u outside what it allows (%u..%u)\n",
+		ERR(p, "port %u (%s): MTU %u outside what it allows (%u..%u)\n",
 		    p->port_id, p->info.driver_name, want, lowest,
 		    p->info.max_mtu);
 		return -EINVAL;
@@ -241,7 +243,7 @@ static int make_pools(struct rts_dpdk_port *p, unsigned socket, uint32_t n,
 	if (p->pools[socket] == NULL || p->ipools[socket] == NULL) {
 		int e = rte_errno;
 
-		LOG(p, "cannot create %u mbufs of %u bytes on socket %u: %s\n"
+		ERR(p, "cannot create %u mbufs of %u bytes on socket %u: %s\n"
 		    "rtestack:   give EAL more memory (--no-huge -m 1024, or "
 		    "reserve more hugepages) or ask for fewer mbufs\n",
 		    n, data_room, socket, rte_strerror(e));
@@ -293,7 +295,7 @@ static int setup_queues(struct rts_dpdk_port *p,
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(p->port_id, q, ntx, s, &txc);
 		if (rc != 0) {
-			LOG(p, "port %u: queue %u setup failed: %s\n",
+			ERR(p, "port %u: queue %u setup failed: %s\n",
 			    p->port_id, q, rte_strerror(-rc));
 			return rc;
 		}
@@ -408,11 +410,11 @@ static int check_port(struct rts_dpdk_port *p,
 
 	if (!rte_eth_dev_is_valid_port(conf->port_id)) {
 		if (avail == 0)
-			LOG(p, "no DPDK port: add one with --vdev (e.g. --vdev "
+			ERR(p, "no DPDK port: add one with --vdev (e.g. --vdev "
 			    "net_tap0,iface=rts0), or bind a NIC to vfio-pci "
 			    "and drop --no-pci\n");
 		else
-			LOG(p, "port %u does not exist (%u port%s available)\n",
+			ERR(p, "port %u does not exist (%u port%s available)\n",
 			    conf->port_id, avail, avail == 1 ? "" : "s");
 		return -ENODEV;
 	}
@@ -421,7 +423,7 @@ static int check_port(struct rts_dpdk_port *p,
 		return rc;
 	if (conf->n_queues == 0 || conf->n_queues > p->info.max_rx_queues ||
 	    conf->n_queues > p->info.max_tx_queues) {
-		LOG(p, "port %u (%s) offers at most %u RX/TX queue pairs; %u "
+		ERR(p, "port %u (%s) offers at most %u RX/TX queue pairs; %u "
 		    "requested (one per lcore): use at most %u lcores\n",
 		    conf->port_id, p->info.driver_name,
 		    RTE_MIN(p->info.max_rx_queues, p->info.max_tx_queues),
@@ -446,7 +448,7 @@ static int create(struct rts_dpdk_port *p, const struct rts_dpdk_port_conf *conf
 	if (conf->impair != NULL && conf->impair[0] != '\0') {
 		if (rts_dpdk_impair_parse(conf->impair, &p->impair, why,
 					  sizeof(why)) != 0) {
-			LOG(p, "--impair: %s\n", why);
+			ERR(p, "--impair: %s\n", why);
 			return -EINVAL;
 		}
 		if (!strstr(conf->impair, "seed="))
@@ -470,7 +472,7 @@ static int create(struct rts_dpdk_port *p, const struct rts_dpdk_port_conf *conf
 		rc = configure(p, false);
 	}
 	if (rc != 0) {
-		LOG(p, "port %u (%s): configure failed: %s\n", p->port_id,
+		ERR(p, "port %u (%s): configure failed: %s\n", p->port_id,
 		    p->info.driver_name, rte_strerror(-rc));
 		return rc;
 	}
@@ -479,7 +481,7 @@ static int create(struct rts_dpdk_port *p, const struct rts_dpdk_port_conf *conf
 		return rc;
 	rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0) {
-		LOG(p, "port %u (%s): start failed: %s\n", p->port_id,
+		ERR(p, "port %u (%s): start failed: %s\n", p->port_id,
 		    p->info.driver_name, rte_strerror(-rc));
 		return rc;
 	}
@@ -578,7 +580,7 @@ int rts_dpdk_port_join_mcast(struct rts_dpdk_port *p, const struct rts_mac *macs
 		LOG(p, "  multicast filter  off (all multicast received)\n");
 		return 1;
 	}
-	LOG(p, "  multicast filter  cannot receive multicast: %s\n",
+	ERR(p, "  multicast filter  cannot receive multicast: %s\n",
 	    rte_strerror(-rc));
 	return rc;
 }
