@@ -56,6 +56,9 @@ static bool syn_received_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 	c->max_snd_wnd = RTS_MAX(c->max_snd_wnd, c->snd_wnd);
 	c->snd_wl1 = s->th.seq;
 	c->snd_wl2 = s->th.ack;
+	/* RFC 6298 §5.7: the SYN timed out (so no sample): start at 3 s. */
+	if (c->backoff && c->rto_us < 3000000u)
+		c->rto_us = RTS_MIN(3000000u, c->ctx->cfg.tcp.rto_max_us);
 	c->backoff = 0;
 	if (l) {
 		l->n_pending--;

@@ -139,6 +139,9 @@ static void syn_sent_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 			tcp_rtt_sample(c, (uint32_t)((ctx->now_ns - c->rtt_start_ns) / 1000));
 			c->flags &= ~(uint32_t)TF_RTT_TIMING;
 		}
+		/* RFC 6298 §5.7: the SYN timed out (so no sample): start at 3 s. */
+		if (c->backoff && c->rto_us < 3000000u)
+			c->rto_us = RTS_MIN(3000000u, c->ctx->cfg.tcp.rto_max_us);
 		c->backoff = 0;
 		c->t_rexmt = 0;
 		tcp_set_state(c, RTS_TCP_ESTABLISHED);

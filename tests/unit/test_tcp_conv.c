@@ -4,6 +4,7 @@
  * asserts the exact segments the stack answers with (tcpconv.h).
  */
 #include "tcpconv.h"
+#include "tcp/tcp_conn.h"
 #include "tcp/tcp_syncookie.h"
 #include "tcp/tcp_seq.h"
 
@@ -1450,6 +1451,284 @@ RTS_TEST(fast_retransmit_sack)
 	RTS_CHECK_EQ(cv_cnt(&cv)->tcp_tx_retrans, 2);
 	RTS_CHECK_EQ(cv_cnt(&cv)->tcp_rto_fired, 0);
 	RTS_CHECK_EQ(cv_wait_tx(&cv, 2 * SEC), UINT64_MAX);
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* ------------------------------------------------- opening */
+
+/* The ACK that completes the handshake may carry data (§3.10.7.4). */
+RTS_TEST(third_ack_carries_data)
+{
+	struct conv cv;
+	struct cv_out o;
+
+	cv_init(&cv);
+	RTS_CHECK(cv_listen(&cv, 0));
+	RTS_CHECK(cv_syn(&cv, &CV_FULL, &o));
+	cv.rcv = o.th.seq + 1;
+	cv.ts = true;
+	cv_send(&cv, RTS_TH_ACK | RTS_TH_PSH, 20);
+	RTS_CHECK_EQ(cv.app.accepted, 1);
+	RTS_CHECK(cv_rx_ok(&cv, 20));
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, cv.snd, 0);
+	CV_QUIET(&cv);
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* SYN-RECEIVED: a retransmitted SYN gets the same SYN-ACK; a bad ACK gets
+ * <SEQ=SEG.ACK><CTL=RST>; a RST returns to LISTEN with nothing told. */
+RTS_TEST(syn_received_answers)
+{
+	struct conv cv;
+	struct cv_out o, synack;
+	struct cv_seg s;
+
+	cv_init(&cv);
+	RTS_CHECK(cv_listen(&cv, 1));
+	RTS_CHECK(cv_syn(&cv, &CV_FULL, &synack));
+	/* the SYN again (our SYN-ACK was lost) */
+	RTS_CHECK(cv_syn(&cv, &CV_FULL, &o));
+	CV_EXPECT(&o, RTS_TH_SYN | RTS_TH_ACK, synack.th.seq, CV_PEER_ISN + 1, 0);
+	RTS_CHECK_EQ(o.th.hlen, synack.th.hlen);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 1);
+	/* an ACK of something we never sent */
+	cv.rcv = synack.th.seq + 1;
+	s = cv_seg(&cv, RTS_TH_ACK, 0);
+	s.ack = synack.th.seq + 5;
+	s.ts = true;
+	cv_inject(&cv, &s);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_RST, synack.th.seq + 5, 0, 0);
+	RTS_CHECK_EQ(cv.app.accepted, 0);
+	/* RST with SEQ = RCV.NXT: the half-open connection goes, silently */
+	s = cv_seg(&cv, RTS_TH_RST, 0);
+	cv_inject(&cv, &s);
+	CV_QUIET(&cv);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 0);
+	RTS_CHECK_EQ(cv.app.closed, 0);
+	/* the backlog slot is free again: a new SYN gets a real SYN-ACK */
+	cv.pport++;
+	RTS_CHECK(cv_syn(&cv, &CV_FULL, &o));
+	RTS_CHECK_EQ(o.th.flags, RTS_TH_SYN | RTS_TH_ACK);
+	RTS_CHECK_EQ(cv_cnt(&cv)->tcp_rx_syncookie_sent, 0);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 1);
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/*
+ * Nobody ACKs the SYN-ACK: it is sent again after 1, 2 and 4 s (RFC 6298
+ * §2.1 initial RTO, doubling), and tcp.syn_retries later the half-open
+ * connection is dropped without a word to the app.
+ */
+RTS_TEST(synack_retransmit_and_give_up)
+{
+	struct conv cv;
+	struct cv_out o, synack;
+	struct rts_config cfg;
+
+	cv_config(&cfg);
+	cfg.tcp.syn_retries = 3;
+	cv_init_cfg(&cv, &cfg);
+	RTS_CHECK(cv_listen(&cv, 0));
+	RTS_CHECK(cv_syn(&cv, &CV_FULL, &synack));
+	for (uint64_t d = 1; d <= 4; d *= 2) {
+		CV_CHECK_DELAY(cv_wait_tx(&cv, 10 * SEC), d * SEC);
+		CV_POP(&cv, &o);
+		CV_EXPECT(&o, RTS_TH_SYN | RTS_TH_ACK, synack.th.seq, CV_PEER_ISN + 1, 0);
+		RTS_CHECK_EQ(o.th.hlen, synack.th.hlen);
+		RTS_CHECK_EQ(o.o.ts_ecr, synack.o.ts_ecr);
+	}
+	RTS_CHECK_EQ(cv_cnt(&cv)->tcp_tx_retrans, 3);
+	cv_advance(&cv, 8 * SEC - 2 * MS);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 1);
+	cv_advance(&cv, 4 * MS);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 0);
+	CV_QUIET(&cv);
+	RTS_CHECK_EQ(cv.app.accepted, 0);
+	RTS_CHECK_EQ(cv.app.closed, 0);
+	RTS_CHECK_EQ(cv_cnt(&cv)->tcp_conn_timeout, 1);
+	RTS_CHECK_EQ(cv.l->n_pending, 0);
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* RFC 6298 §5.7: after the SYN-ACK timed out, data starts with RTO 3 s. */
+RTS_TEST(rto_3s_after_synack_timeout)
+{
+	struct conv cv;
+	struct cv_out o;
+	struct rts_tcp_info i;
+
+	cv_init(&cv);
+	RTS_CHECK(cv_listen(&cv, 0));
+	RTS_CHECK(cv_syn(&cv, &CV_PLAIN, &o));
+	cv.rcv = o.th.seq + 1;
+	CV_CHECK_DELAY(cv_wait_tx(&cv, 10 * SEC), 1 * SEC);
+	CV_POP(&cv, &o);
+	cv.now += 10 * MS;
+	cv_send(&cv, RTS_TH_ACK, 0);
+	RTS_REQUIRE(cv.app.conn != NULL);
+	rts_tcp_get_info(cv.app.conn, &i);
+	RTS_CHECK_EQ(i.srtt_us, 0); /* Karn: no sample from the handshake */
+	RTS_CHECK_EQ(i.rto_us, 3000000);
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* The active side: our SYN, its retransmission, the peer's SYN-ACK. */
+RTS_TEST(active_open)
+{
+	struct conv cv;
+	struct cv_out o, syn;
+	struct cv_seg s;
+	struct rts_tcp_info i;
+	struct rts_endpoint r = { .ip = cv_ip_peer(), .port = 5555 };
+	struct rts_tcp_conn *c;
+	int err;
+
+	cv_init(&cv);
+	c = rts_tcp_connect(cv.ctx, NULL, &r, &app_handlers, &cv.app, &err);
+	RTS_REQUIRE(c != NULL);
+	rts_poll(cv.ctx, cv.now);
+	CV_POP(&cv, &syn);
+	CV_EXPECT(&syn, RTS_TH_SYN, syn.th.seq, 0, 0);
+	RTS_CHECK_EQ(syn.th.dport, 5555);
+	RTS_CHECK(syn.th.sport >= 49152);
+	RTS_CHECK_EQ(syn.th.hlen, 40);
+	RTS_CHECK_EQ(syn.th.win, 65535);
+	RTS_CHECK(syn.o.has_mss && syn.o.mss == 1460);
+	RTS_CHECK(syn.o.has_ws && syn.o.ws == 7);
+	RTS_CHECK(syn.o.has_sack_perm);
+	RTS_CHECK(syn.o.has_ts && syn.o.ts_ecr == 0);
+	CV_CHECK_DELAY(cv_wait_tx(&cv, 10 * SEC), 1 * SEC);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_SYN, syn.th.seq, 0, 0);
+	/* SYN-ACK: MSS 1400 and timestamps, no window scaling, no SACK */
+	cv.now += 30 * MS;
+	memset(&s, 0, sizeof(s));
+	s.sport = 5555;
+	s.dport = syn.th.sport;
+	s.seq = 777000;
+	s.ack = syn.th.seq + 1;
+	s.flags = RTS_TH_SYN | RTS_TH_ACK;
+	s.win = 30000;
+	s.mss = 1400;
+	s.ws = -1;
+	s.ts = true;
+	s.tsval = 42;
+	s.tsecr = o.o.ts_val;
+	cv_inject(&cv, &s);
+	RTS_CHECK_EQ(cv.app.connected, 1);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, syn.th.seq + 1, 777001, 0);
+	RTS_CHECK_EQ(o.th.win, 65535); /* no scaling: the largest field */
+	RTS_CHECK(o.o.has_ts && o.o.ts_ecr == 42);
+	CV_QUIET(&cv);
+	rts_tcp_get_info(c, &i);
+	RTS_CHECK_EQ(i.state, RTS_TCP_ESTABLISHED);
+	RTS_CHECK_EQ(i.mss, 1400 - 12);
+	RTS_CHECK_EQ(i.rcv_wscale, 0);
+	RTS_CHECK_EQ(i.snd_wscale, 0);
+	RTS_CHECK(!i.sack_ok);
+	RTS_CHECK(i.ts_ok);
+	RTS_CHECK_EQ(i.snd_wnd, 30000);
+	RTS_CHECK_EQ(i.rto_us, 3000000); /* RFC 6298 §5.7: the SYN timed out */
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* ------------------------------------------------- receive window */
+
+/* A slow app closes the window; it reopens with an update when read. */
+RTS_TEST(receive_window_closes_and_reopens)
+{
+	struct conv cv;
+	struct cv_out o;
+	struct rts_config cfg;
+	uint32_t mss = 1460, got = 0;
+
+	cv_config(&cfg);
+	cfg.tcp.rcv_buf = 8192;
+	cv_init_cfg(&cv, &cfg);
+	CV_ACCEPT(&cv, &CV_PLAIN, 0, &o);
+	RTS_CHECK_EQ(o.th.win, 8192);
+	cv.app.no_consume = true;
+	for (int k = 0; k < 5; k++) {
+		cv_send(&cv, RTS_TH_ACK, mss);
+		got += mss;
+		CV_POP(&cv, &o);
+		CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, cv.snd, 0);
+		RTS_CHECK_EQ(o.th.win, 8192 - got); /* the edge stays put */
+	}
+	cv_send(&cv, RTS_TH_ACK | RTS_TH_PSH, 8192 - got);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, cv.snd, 0);
+	RTS_CHECK_EQ(o.th.win, 0);
+	RTS_CHECK(cv_rx_ok(&cv, 8192));
+	/* a probe with a byte of new data: not taken, ACKed with window 0 */
+	cv_send(&cv, RTS_TH_ACK, 1);
+	cv.snd--;
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, cv.snd, 0);
+	RTS_CHECK_EQ(o.th.win, 0);
+	RTS_CHECK_EQ(cv.app.rx_len, 8192);
+	/* a sliver read: less than an MSS, no update (silly window, §3.8.6.2.2) */
+	rts_tcp_consumed(cv.app.conn, 1000);
+	rts_poll(cv.ctx, cv.now);
+	CV_QUIET(&cv);
+	/* the rest: an update at once */
+	rts_tcp_consumed(cv.app.conn, 7192);
+	rts_poll(cv.ctx, cv.now);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, cv.snd, 0);
+	RTS_CHECK_EQ(o.th.win, 8192);
+	CV_QUIET(&cv);
+	cv_send(&cv, RTS_TH_ACK | RTS_TH_PSH, 1);
+	RTS_CHECK(cv_rx_ok(&cv, 8193));
+	cv_fini(&cv);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+/* A FIN beyond a hole waits for the hole (RFC 9293 §3.10.7.4, eighth). */
+RTS_TEST(out_of_order_fin)
+{
+	struct conv cv;
+	struct cv_out o;
+	struct cv_seg s;
+	uint32_t p;
+
+	cv_init(&cv);
+	CV_ACCEPT(&cv, &CV_FULL, 0, NULL);
+	p = cv.snd;
+	s = cv_seg(&cv, RTS_TH_ACK | RTS_TH_FIN, 100);
+	s.seq = p + 100;
+	cv_inject(&cv, &s);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, p, 0);
+	RTS_CHECK_EQ(cv.app.peer_closed, 0);
+	RTS_CHECK_EQ(rts_tcp_state(cv.app.conn), RTS_TCP_ESTABLISHED);
+	cv_send(&cv, RTS_TH_ACK, 100);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK, cv.rcv, p + 201, 0); /* data + FIN */
+	RTS_CHECK_EQ(cv.app.peer_closed, 1);
+	RTS_CHECK_EQ(rts_tcp_state(cv.app.conn), RTS_TCP_CLOSE_WAIT);
+	RTS_CHECK(cv_rx_ok(&cv, 200));
+	/* our close: FIN, the peer's ACK ends it (LAST_ACK → CLOSED) */
+	rts_tcp_close(cv.app.conn);
+	rts_poll(cv.ctx, cv.now);
+	CV_POP(&cv, &o);
+	CV_EXPECT(&o, RTS_TH_ACK | RTS_TH_FIN, cv.rcv, p + 201, 0);
+	cv.snd = p + 201;
+	cv.rcv++;
+	cv_send(&cv, RTS_TH_ACK, 0);
+	CV_QUIET(&cv);
+	RTS_CHECK_EQ(cv.app.closed, 1);
+	RTS_CHECK_EQ(cv.app.close_reason, RTS_TCP_CLOSED_NORMAL);
+	RTS_CHECK_EQ(cv.ctx->tcp.n_conns, 0);
 	cv_fini(&cv);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
