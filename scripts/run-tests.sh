@@ -6,6 +6,11 @@
 #   ./scripts/run-tests.sh              # everything
 #   ./scripts/run-tests.sh --suite unit # one meson suite (unit|scenario|e2e|fuzz)
 #   BUILD_DIR=build-asan ./scripts/run-tests.sh
+#   RTS_FUZZ=0 ./scripts/run-tests.sh   # skip the short libFuzzer runs
+#
+# The fuzz targets (tests/fuzz, clang + ASan/UBSan) build in their own
+# directory ($BUILD_DIR-fuzz) and run about a minute in all (FUZZ_SECONDS
+# per target, 20 by default); docs/fuzzing.md has longer runs.
 set -u
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -27,13 +32,32 @@ ninja -C "$BUILD_DIR" || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2 \
   --timeout-multiplier "${TIMEOUT_MULT:-1}" "${suite_args[@]}"
 rc=$?
+logs=("$BUILD_DIR/meson-logs/testlog.json")
+
+# Short fuzzing runs, unless suites were picked or RTS_FUZZ=0.
+fuzz_dir="$BUILD_DIR-fuzz"
+if [ "${RTS_FUZZ:-1}" != 0 ] && [ ${#suite_args[@]} -eq 0 ] && command -v clang >/dev/null; then
+  if [ ! -f "$fuzz_dir/build.ninja" ]; then
+    CC=clang meson setup "$fuzz_dir" -Dfuzzers=true -Ddpdk=disabled -Dapps=false \
+      -Dbuildtype=debugoptimized >/dev/null || rm -rf "$fuzz_dir"
+  fi
+  if [ -f "$fuzz_dir/build.ninja" ] && ninja -C "$fuzz_dir" >/dev/null; then
+    FUZZ_SECONDS=${FUZZ_SECONDS:-20} meson test -C "$fuzz_dir" --suite fuzz \
+      --print-errorlogs --num-processes 1 || rc=1
+    logs+=("$fuzz_dir/meson-logs/testlog.json")
+  else
+    echo "run-tests: the fuzz build failed" >&2
+    rc=1
+  fi
+fi
 
 # Count TAP lines of every test binary; a binary that failed without a
 # "not ok" line (crash, timeout) counts as one failure.
-python3 - "$BUILD_DIR/meson-logs/testlog.json" <<'PY'
+python3 - "${logs[@]}" <<'PY'
 import json, re, sys
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
+lines = [l for f in sys.argv[1:] for l in open(f)]
+for line in lines:
     t = json.loads(line)
     out = t.get('stdout') or ''
     ok = len(re.findall(r'^ok \d+.*$', out, re.M))

@@ -37,7 +37,8 @@ void bench_usage(FILE *f, const char *prog)
 "  --port P             server port (default 5001; 80 for http)\n"
 "  --server ADDR        client: the server's address\n"
 "  --conns N            client: connections per lcore (default 1)\n"
-"  --size BYTES         request / write / datagram size (default 1; bulk 64K)\n"
+"  --size BYTES         request / write / datagram size (default 1; bulk 64K,\n"
+"                       udp bulk 1472)\n"
 "  --body BYTES         http response body size (default 1K)\n"
 "  --duration S         run time (client default 10; server: until signal)\n"
 "  --bytes N            client: stop after N bytes per connection\n"
@@ -252,14 +253,14 @@ static int finish(struct bench_opts *o, bool size_set)
 	if (o->port == 0)
 		o->port = o->wl == WL_HTTP ? 80 : 5001;
 	if (!size_set)
-		o->size = o->wl == WL_BULK ? 65536 : 1;
+		o->size = o->wl != WL_BULK ? 1 : o->proto == PROTO_UDP ? 1472 : 65536;
 	if (o->size == 0)
 		return bad("--size", "0");
 	if (o->proto == PROTO_UDP && o->wl == WL_HTTP) {
 		fprintf(stderr, "rtestack-bench: http runs over tcp only\n");
 		return -1;
 	}
-	if (o->proto == PROTO_UDP && o->size > 65507)
+	if (o->proto == PROTO_UDP && o->size > 65507 && o->role == ROLE_CLIENT)
 		return bad("--size (UDP payload at most 65507)", "");
 	if (o->role == ROLE_CLIENT && !o->have_server) {
 		fprintf(stderr, "rtestack-bench: a client needs --server ADDR\n");
@@ -271,10 +272,9 @@ static int finish(struct bench_opts *o, bool size_set)
 	return 0;
 }
 
-static int parse_one(struct bench_opts *o, int c, const char *arg,
-		     bool *size_set)
+/* Options with a word or no argument: 0, -1 (bad) or 1 (not one of them). */
+static int parse_word(struct bench_opts *o, int c, const char *arg)
 {
-	uint64_t v;
 	uint8_t prefix;
 
 	switch (c) {
@@ -336,8 +336,16 @@ static int parse_one(struct bench_opts *o, int c, const char *arg,
 	case OPT_FORCE_REDIRECT: o->force_redirect = true; return 0;
 	case OPT_NODELAY: o->nodelay = true; return 0;
 	default:
-		break;
+		return 1;
 	}
+}
+
+/* Options with a number (10, 64K, 1M, 1G). */
+static int parse_number(struct bench_opts *o, int c, const char *arg,
+			bool *size_set)
+{
+	uint64_t v;
+
 	if (parse_size(arg, &v) != 0)
 		return bad("number", arg);
 	switch (c) {
@@ -365,6 +373,14 @@ static int parse_one(struct bench_opts *o, int c, const char *arg,
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_one(struct bench_opts *o, int c, const char *arg,
+		     bool *size_set)
+{
+	int rc = parse_word(o, c, arg);
+
+	return rc <= 0 ? rc : parse_number(o, c, arg, size_set);
 }
 
 int bench_parse_opts(int argc, char **argv, struct bench_opts *o)

@@ -214,6 +214,9 @@ static void udp_tick(struct bench_lcore *lc, uint64_t now)
 			for (int k = 0; k < BLAST_PER_TURN; k++) {
 				if (lc->o->requests && f->seq >= lc->o->requests)
 					break;
+				/* As fast as the device takes them, no faster. */
+				if (rts_dpdk_queue_tx_pending(lc->dq) > 0)
+					break;
 				send_one(lc, f, now);
 				lc->st.requests++;
 				if (++f->seq == lc->o->requests)
@@ -223,7 +226,8 @@ static void udp_tick(struct bench_lcore *lc, uint64_t now)
 		}
 		if (!f->waiting) {
 			send_one(lc, f, now);
-		} else if (now - f->sent_ns > RESEND_NS) {
+		} else if (now > f->sent_ns && now - f->sent_ns > RESEND_NS) {
+			/* (sent_ns may be later than this turn's @now) */
 			s->lost++;
 			f->seq++;      /* a fresh sequence number for the retry */
 			send_one(lc, f, now);

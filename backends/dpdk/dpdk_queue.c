@@ -533,6 +533,11 @@ void rts_dpdk_queue_drain(struct rts_dpdk_queue *q)
 	drain_all(q);
 }
 
+unsigned rts_dpdk_queue_tx_pending(const struct rts_dpdk_queue *q)
+{
+	return q->bl_n;
+}
+
 void rts_dpdk_queue_stats(const struct rts_dpdk_queue *q,
 			  struct rts_dpdk_queue_stats *st)
 {

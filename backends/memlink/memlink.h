@@ -65,7 +65,18 @@ struct rts_pkt *ml_pool_clone(struct ml_pool *pool, struct rts_pkt *p);
  */
 void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p);
 
-/* Buffers + clone descriptors outstanding (owner thread, or quiescent). */
+/*
+ * Threaded pools, owner thread: hand back the other pools' buffers this
+ * thread freed (batched), and take back its own that the other thread
+ * returned. The link does both on every receive burst.
+ */
+void ml_pool_flush_returns(struct ml_pool *local);
+void ml_pool_reclaim(struct ml_pool *pool);
+
+/*
+ * Buffers + clone descriptors outstanding (owner thread, or quiescent
+ * after every other pool's returns were flushed: ml_link_drain() does it).
+ */
 uint32_t ml_pool_in_use(struct ml_pool *pool);
 void ml_pool_get_stats(struct ml_pool *pool, struct ml_pool_stats *st);
 uint32_t ml_pool_data_size(const struct ml_pool *pool);

@@ -29,6 +29,8 @@ static inline struct ml_buf *ml_buf_of(const struct rts_pkt *p)
 	return (struct ml_buf *)(void *)p;
 }
 
+#define ML_STASH 64
+
 struct ml_pool {
 	/* owner thread only */
 	struct ml_buf *free_bufs;
@@ -43,6 +45,13 @@ struct ml_pool {
 	uint8_t *mem;
 	struct ml_buf *clone_mem;
 	struct ml_ring *ret; /* frees from the other thread */
+	/*
+	 * Owner thread: other pools' buffers this thread freed, handed back
+	 * in bursts (one ring update per burst, not per buffer).
+	 */
+	struct ml_pool *stash_to;
+	uint32_t n_stash;
+	struct ml_buf *stash[ML_STASH];
 };
 
 /* ------------------------------------------------------------- offload */

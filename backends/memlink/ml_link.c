@@ -192,6 +192,8 @@ static void free_any(struct rts_pkt *p)
 
 void ml_link_drain(struct ml_link *link)
 {
+	for (int s = 0; s < 2; s++)
+		ml_pool_flush_returns(link->ep[s].pool);
 	for (int s = 0; s < 2; s++) {
 		struct ml_dir *d = &link->dir[s];
 		void *obj;
@@ -206,6 +208,9 @@ void ml_link_drain(struct ml_link *link)
 			free_any(d->held[i].p);
 		d->n_held = 0;
 	}
+	/* Frees above may have stashed buffers of the other pool. */
+	for (int s = 0; s < 2; s++)
+		ml_pool_flush_returns(link->ep[s].pool);
 }
 
 void ml_link_destroy(struct ml_link *link)
@@ -485,6 +490,10 @@ unsigned ml_ep_rx_burst(struct ml_ep *ep, struct rts_pkt **pkts, unsigned max,
 	unsigned n = 0;
 
 	if (d->ring) {
+		/* Once per poll: returns out in a burst, our own back in, so
+		 * the pool keeps reusing the buffers that are warm in cache. */
+		ml_pool_flush_returns(ep->pool);
+		ml_pool_reclaim(ep->pool);
 		n = ml_ring_dequeue_burst(d->ring, (void **)pkts, max);
 		ep->delivered += n;
 		return n;

@@ -229,13 +229,36 @@ static inline bool ref_put(struct ml_buf *owner)
 	return old == 1;
 }
 
+void ml_pool_flush_returns(struct ml_pool *local)
+{
+	uint32_t done = 0;
+
+	/* The ring holds every descriptor of its pool: it drains, never
+	 * stays full. */
+	while (done < local->n_stash)
+		done += ml_ring_enqueue_burst(local->stash_to->ret,
+					      (void **)local->stash + done,
+					      local->n_stash - done);
+	local->n_stash = 0;
+}
+
 /* A foreign thread's buffer goes back through its pool's return ring. */
-__attribute__((noinline)) static void return_remote(struct ml_buf *b)
+__attribute__((noinline)) static void return_remote(struct ml_pool *local,
+						    struct ml_buf *b)
 {
 	b->state = ML_BUF_FREE;
-	/* Sized for every descriptor of the pool: it cannot stay full. */
-	while (!ml_ring_enqueue(b->pool->ret, b))
-		;
+	if (local->n_stash && local->stash_to != b->pool)
+		ml_pool_flush_returns(local);
+	local->stash_to = b->pool;
+	local->stash[local->n_stash++] = b;
+	if (local->n_stash == ML_STASH)
+		ml_pool_flush_returns(local);
+}
+
+void ml_pool_reclaim(struct ml_pool *pool)
+{
+	if (pool->threaded)
+		drain_returns(pool);
 }
 
 /* Give a descriptor (direct with no references left, or indirect) back. */
@@ -244,7 +267,7 @@ static inline void put_desc(struct ml_pool *local, struct ml_buf *b)
 	struct ml_pool *pool = b->pool;
 
 	if (__builtin_expect(pool != local && pool->threaded, 0)) {
-		return_remote(b);
+		return_remote(local, b);
 		return;
 	}
 	if (b->indirect)
@@ -334,6 +357,7 @@ fail:
 
 uint32_t ml_pool_in_use(struct ml_pool *pool)
 {
+	ml_pool_flush_returns(pool);
 	drain_returns(pool);
 	return (pool->n_bufs - pool->n_free_bufs) +
 	       (pool->n_clones - pool->n_free_clones);
@@ -341,6 +365,7 @@ uint32_t ml_pool_in_use(struct ml_pool *pool)
 
 void ml_pool_get_stats(struct ml_pool *pool, struct ml_pool_stats *st)
 {
+	ml_pool_flush_returns(pool);
 	drain_returns(pool);
 	st->allocs = pool->st_allocs;
 	st->alloc_fails = pool->st_alloc_fails;

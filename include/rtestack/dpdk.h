@@ -185,6 +185,13 @@ uint16_t rts_dpdk_port_flow_queue(const struct rts_dpdk_port *port,
 				  const struct rts_endpoint *dst,
 				  uint8_t proto);
 
+/*
+ * Packets waiting in the queue's transmit backlog because the device did
+ * not take them yet: a sender that can choose its pace (a UDP blaster)
+ * holds back while this is not zero.
+ */
+unsigned rts_dpdk_queue_tx_pending(const struct rts_dpdk_queue *q);
+
 /* Per-queue backend counters (plain reads; exact once the lcore stopped). */
 #define RTS_DPDK_QUEUE_COUNTERS(X)                                             \
 	X(rx_pkts)                                                             \

@@ -185,6 +185,14 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	} else {
 		fill_options(c, flags, &o);
 		optlen = rts_tcp_opts_len(&o);
+		/* RFC 9293 §3.7.1: options and data together fit the send MSS
+		 * (c->mss has room for the timestamp only); RFC 2018 §4 lets
+		 * a full segment carry fewer SACK blocks. */
+		while (o.n_sack && len + optlen > c->mss +
+		       ((c->flags & TF_TS_OK) ? 12u : 0u)) {
+			o.n_sack--;
+			optlen = rts_tcp_opts_len(&o);
+		}
 	}
 	th.hlen = (uint8_t)(RTS_TCP_HLEN + optlen);
 	zero_copy = len >= TCP_CLONE_MIN && ctx->ops->clone &&
@@ -272,9 +280,16 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	return 0;
 }
 
+/*
+ * A segment without data carries RFC 9293's SND.NXT, which is snd_max: after
+ * an RTO snd_nxt goes back to snd_una, and an ACK numbered from there is
+ * below the peer's RCV.NXT, outside its window (§3.10.7.4) and dropped with
+ * its acknowledgment; two peers both going back would trade such ACKs
+ * forever without either learning what the other holds.
+ */
 void tcp_send_ctl(struct rts_tcp_conn *c, uint8_t flags)
 {
-	uint32_t seq = (flags & RTS_TH_SYN) ? c->iss : c->snd_nxt;
+	uint32_t seq = (flags & RTS_TH_SYN) ? c->iss : c->snd_max;
 
 	if (flags & RTS_TH_RST)
 		c->ctx->cnt.tcp_tx_rst++;

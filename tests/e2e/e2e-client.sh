@@ -3,7 +3,8 @@
 # rtestack as the client: rtestack-bench connects to a kernel echo server
 # (python), sends 32 MiB on each of 4 connections and checks every byte
 # that comes back (--verify); then the same over a link that loses 2% and
-# reorders 1% of the packets in both directions (--impair).
+# reorders 1% of the packets in both directions (--impair), and over one
+# that also duplicates and corrupts them.
 . "$(dirname "$0")/lib.sh"
 e2e_init client
 
@@ -28,7 +29,7 @@ run_client() {
 	timeout 120 tail --pid=$BENCH_PID -f /dev/null
 	bench_wait
 	local rc=$?
-	grep -E "summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans" \
+	grep -E "summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans|bad_csum" \
 		"$BENCH_LOG" | diag
 	tap_check "$what" test $rc = 0
 	[ $rc = 0 ] || tail -30 "$BENCH_LOG" | diag
@@ -40,4 +41,9 @@ run_client "client: 4 x 32 MiB echoed byte-exact by the kernel" \
 run_client "client with loss=2%,reorder=1%: 4 x 4 MiB byte-exact" \
 	--conns 4 --size 256K --bytes 4M --impair loss=2%,reorder=1% \
 	--rto-min 20000
+run_client "client with loss, duplication, corruption and reordering: 4 x 2 MiB byte-exact" \
+	--conns 4 --size 64K --bytes 2M \
+	--impair loss=1%,dup=1%,corrupt=0.5%,reorder=1%,seed=7 --rto-min 20000
+tap_check "corrupted frames were dropped by checksum, not delivered" \
+	grep -qE "tcp_rx_bad_csum|ip4_rx_bad_csum" "$BENCH_LOG"
 e2e_done

@@ -86,6 +86,8 @@ static struct ml_scen *make(const struct bulk_case *bc)
 			o.cfg[s].mtu = bc->mtu;
 		if (bc->rto_min_us)
 			o.cfg[s].tcp.rto_min_us = bc->rto_min_us;
+		o.cfg[s].tcp.sack = !bc->sack_off;
+		o.cfg[s].tcp.cc = bc->cc;
 	}
 	return ml_scen_create(&o);
 }
@@ -130,6 +132,7 @@ void bulk_run(const struct bulk_case *bc, struct bulk_result *res)
 
 		rts_tcp_get_info(s == 0 ? a.conn : b.conn, &info);
 		res->mss[s] = info.mss;
+		res->sack_ok[s] = info.sack_ok;
 	}
 	/* Each side half-closes once its stream is queued and keeps
 	 * reading (rts_tcp_close() would stop data events). */

@@ -19,6 +19,8 @@ struct bulk_case {
 	uint32_t rto_min_us;      /* 0: default */
 	uint32_t n_bufs;          /* 0: 8192 */
 	bool flatten;             /* frames arrive as private single segments */
+	bool sack_off;            /* both sides: no RFC 2018 SACK (NewReno/6582) */
+	uint8_t cc;               /* enum rts_cc_algo, both sides (0: CUBIC) */
 };
 
 struct bulk_result {
@@ -26,6 +28,7 @@ struct bulk_result {
 	struct ml_dir_stats st[2];
 	struct rts_counters cnt[2];
 	uint16_t mss[2];          /* send MSS of A and B once connected */
+	bool sack_ok[2];          /* SACK negotiated, as A and B see it */
 };
 
 /* Runs the case with RTS_CHECKs; fills @res for extra checks. */
