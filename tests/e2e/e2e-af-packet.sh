@@ -25,14 +25,15 @@ tap_check "rtestack-bench starts on net_af_packet" \
 	--addr $STACK_IP/24 --role server --workload pingpong --port 5001 \
 	--quiet
 grep "^rtestack:" "$BENCH_LOG" | diag
-out=$(ip netns exec "$KNS" ping -c 100 -i 0.002 -W 1 -s 1472 $STACK_IP 2>&1)
+run "$WORK/ping" 60 ip netns exec "$KNS" ping -c 100 -i 0.002 -W 1 -s 1472 $STACK_IP
+out=$(cat "$WORK/ping")
 echo "$out" | tail -2 | diag
 tap_check "ping -s 1472 over af_packet: 100 sent, 100 received" \
 	grep -q "100 packets transmitted, 100 received" <<<"$out"
-out=$(timeout 120 ip netns exec "$KNS" $PY "$HERE/kpeer.py" tcp-echo \
-	$STACK_IP 5001 $((32 << 20)) 2)
+run "$WORK/echo" 120 ip netns exec "$KNS" $PY "$HERE/kpeer.py" tcp-echo \
+	$STACK_IP 5001 $((32 << 20)) 2
 rc=$?
-echo "$out"
+cat "$WORK/echo"
 tap_check "32 MiB up and down over af_packet, hashes match" test $rc = 0
 bench_stop
 e2e_done

@@ -10,7 +10,9 @@ tap_check "rtestack-bench starts on net_tap" \
 	--addr $STACK_IP/24 --role server --workload pingpong --quiet
 grep "^rtestack:" "$BENCH_LOG" | diag
 for size in 56 1000 1472; do
-	out=$(ip netns exec "$NS" ping -c 100 -i 0.002 -W 1 -s $size $STACK_IP 2>&1)
+	run "$WORK/ping" 60 ip netns exec "$NS" ping -c 100 -i 0.002 -W 1 \
+		-s $size $STACK_IP
+	out=$(cat "$WORK/ping")
 	echo "$out" | tail -2 | diag
 	tap_check "ping -s $size: 100 sent, 100 received" \
 		grep -q "100 packets transmitted, 100 received" <<<"$out"

@@ -18,10 +18,10 @@ tap_check "rtestack-bench (tcp echo, $LCORES lcore(s)) starts on net_tap" \
 	--addr $STACK_IP/24 --role server --workload pingpong --port 5001 \
 	--quiet
 grep "rss   " "$BENCH_LOG" | diag
-out=$(timeout 150 ip netns exec "$NS" $PY "$HERE/kpeer.py" tcp-echo \
-	$STACK_IP 5001 $((256 << 20)) $conns)
+run "$WORK/echo" 150 ip netns exec "$NS" $PY "$HERE/kpeer.py" tcp-echo \
+	$STACK_IP 5001 $((256 << 20)) $conns
 rc=$?
-echo "$out"
+cat "$WORK/echo"
 tap_check "256 MiB up and 256 MiB down over $conns connection(s), hashes match" \
 	test $rc = 0
 bench_stop

@@ -9,9 +9,9 @@ tap_check "rtestack-bench (udp echo) starts on net_tap" \
 	bench_start -l 0 --vdev net_tap0,iface=rtsu0 -- \
 	--addr $STACK_IP/24 --role server --proto udp --workload pingpong \
 	--port 7 --quiet
-out=$(ip netns exec "$NS" $PY "$HERE/kpeer.py" udp-echo $STACK_IP 7 600)
+run "$WORK/udp" 60 ip netns exec "$NS" $PY "$HERE/kpeer.py" udp-echo $STACK_IP 7 600
 rc=$?
-echo "$out"
+cat "$WORK/udp"
 tap_check "600 datagrams echoed byte-exact" test $rc = 0
 bench_stop
 e2e_done

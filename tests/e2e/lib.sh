@@ -53,6 +53,30 @@ cleanup() {
 	[ -n "$WORK" ] && rm -rf "$WORK"
 }
 
+# run OUT LIMIT CMD...: CMD (at most LIMIT seconds, output to OUT) in the
+# background, then wait: bash runs a signal's trap only between foreground
+# commands, and "wait" is interrupted at once. Returns CMD's status.
+run() {
+	local out=$1 limit=$2 p
+	shift 2
+	timeout "$limit" "$@" >"$out" 2>&1 &
+	p=$!
+	PIDS+=($p)
+	wait $p
+}
+
+# Namespaces named rts-NAME-PID left by a test that was killed outright
+# (SIGKILL runs no trap): delete those whose PID is gone and that hold no
+# process.
+reap_stale_netns() {
+	local ns pid
+	for ns in $(ip netns list | grep -oE '^rts-[a-z0-9]+-[0-9]+'); do
+		pid=${ns##*-}
+		kill -0 "$pid" 2>/dev/null && continue
+		[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && ip netns del "$ns"
+	done
+}
+
 # e2e_init NAME: skip unless root and the bench exists; one netns "NS".
 e2e_init() {
 	local name=$1
@@ -64,6 +88,7 @@ e2e_init() {
 		echo "1..0 # SKIP rtestack-bench not built (RTS_BENCH unset)"
 		exit 0
 	fi
+	reap_stale_netns
 	WORK=$(mktemp -d /tmp/rts-e2e-$name.XXXXXX)
 	NS=rts-$name-$$
 	PREFIX=rts-$name-$$
