@@ -67,8 +67,9 @@ void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p);
 
 /*
  * Threaded pools, owner thread: hand back the other pools' buffers this
- * thread freed (batched), and take back its own that the other thread
- * returned. The link does both on every receive burst.
+ * thread freed (they are batched; the link flushes when a receive poll
+ * finds nothing), and take back its own that the other thread returned
+ * (alloc does it when the free list runs dry).
  */
 void ml_pool_flush_returns(struct ml_pool *local);
 void ml_pool_reclaim(struct ml_pool *pool);

@@ -16,7 +16,7 @@ run_client() {
 	BENCH_LOG=$WORK/client.$TAP_N.log
 	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
 		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
-		-l 0 --vdev net_tap0,iface=rtsc0 -- --addr $STACK_IP/24 \
+		-l ${CORES:-0} --vdev net_tap0,iface=rtsc0 -- --addr $STACK_IP/24 \
 		--role client --workload pingpong --server $KERNEL_IP --port 5001 \
 		--verify --quiet --duration 100 "$@" >"$BENCH_LOG" 2>&1 &
 	BENCH_PID=$!
@@ -37,6 +37,10 @@ run_client() {
 
 run_client "client: 4 x 32 MiB echoed byte-exact by the kernel" \
 	--conns 4 --size 256K --bytes 32M
+CORES=0-1 run_client "client on 2 lcores: 2 x 8 connections x 4 MiB byte-exact" \
+	--conns 8 --size 64K --bytes 4M
+tap_check "both lcores moved their connections' data" \
+	test "$(grep -cE 'lcore [01]: connections 8, requests [1-9]' "$BENCH_LOG")" = 2
 run_client "client with loss=2%,reorder=1%: 4 x 4 MiB byte-exact" \
 	--conns 4 --size 256K --bytes 4M --impair loss=2%,reorder=1% \
 	--rto-min 20000
