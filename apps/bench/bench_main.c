@@ -115,8 +115,6 @@ static int ctx_setup(struct bench_lcore *lc)
 		return -EINVAL;
 	}
 	rts_dpdk_queue_attach(lc->dq, lc->ctx);
-	if (rts_dpdk_port_n_queues(g.port) > 1)
-		rts_tcp_set_port_chooser(lc->ctx, rts_dpdk_tcp_port_chooser, lc->dq);
 	return 0;
 }
 

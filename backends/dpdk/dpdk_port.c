@@ -122,12 +122,15 @@ static int choose_mtu(struct rts_dpdk_port *p,
 {
 	uint32_t want = conf->mtu != 0 ? conf->mtu : RTE_ETHER_MTU;
 	uint32_t lowest = RTE_MAX((uint32_t)p->info.min_mtu, 576u);
-	uint32_t frame;
+	uint32_t highest = p->info.max_mtu, frame;
 
-	if (want > p->info.max_mtu || want < lowest) {
+	/* The largest frame it receives bounds the MTU too. */
+	if (p->info.max_rx_pktlen > RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN)
+		highest = RTE_MIN(highest, p->info.max_rx_pktlen -
+					   RTE_ETHER_HDR_LEN - RTE_ETHER_CRC_LEN);
+	if (want > highest || want < lowest) {
 		ERR(p, "port %u (%s): MTU %u outside what it allows (%u..%u)\n",
-		    p->port_id, p->info.driver_name, want, lowest,
-		    p->info.max_mtu);
+		    p->port_id, p->info.driver_name, want, lowest, highest);
 		return -EINVAL;
 	}
 	p->mtu = (uint16_t)want;

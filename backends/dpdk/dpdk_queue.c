@@ -495,6 +495,9 @@ void rts_dpdk_queue_attach(struct rts_dpdk_queue *q, struct rts_ctx *ctx)
 	q->ctx = ctx;
 	q->next_poll_ns = 0;
 	q->port_cursor = (uint16_t)(rte_rdtsc() % EPHEMERAL_COUNT);
+	/* Replies to our active opens must come back to this lcore. */
+	if (q->n_queues > 1)
+		rts_tcp_set_port_chooser(ctx, rts_dpdk_tcp_port_chooser, q);
 }
 
 static void drain_all(struct rts_dpdk_queue *q)

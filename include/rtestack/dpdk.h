@@ -23,7 +23,6 @@
  *     rts_config_add_addr(&cfg, &ip, 24);
  *     ctx = rts_ctx_init(mem, size, &cfg, &rts_dpdk_ops, dq, now);
  *     rts_dpdk_queue_attach(dq, ctx);
- *     rts_tcp_set_port_chooser(ctx, rts_dpdk_tcp_port_chooser, dq);
  *     while (running) {
  *         rts_dpdk_queue_poll(dq, rts_dpdk_now_ns());
  *         ... application work (rts_tcp_send ...) ...
@@ -147,8 +146,9 @@ extern const struct rts_backend_ops rts_dpdk_ops;
 
 /*
  * Bind the context built on @q (be == q) to it: received packets go to
- * @ctx from now on. Call on the lcore that drives @q. With more than one
- * queue, also install rts_dpdk_tcp_port_chooser (below) on @ctx.
+ * @ctx from now on, and with more than one queue active opens get their
+ * source port from rts_dpdk_tcp_port_chooser (below). Call on the lcore
+ * that drives @q.
  */
 void rts_dpdk_queue_attach(struct rts_dpdk_queue *q, struct rts_ctx *ctx);
 /* Unbind (before or after rts_ctx_fini); frees what waits in the inbox. */
@@ -172,9 +172,9 @@ uint16_t rts_dpdk_queue_pick_port(struct rts_dpdk_queue *q,
 				  const struct rts_endpoint *remote,
 				  uint8_t proto);
 /*
- * The TCP port chooser for a queue (@arg: the struct rts_dpdk_queue). Apps
- * with more than one queue install it on each context after attaching:
- *     rts_tcp_set_port_chooser(ctx, rts_dpdk_tcp_port_chooser, dq);
+ * The TCP port chooser for a queue (@arg: the struct rts_dpdk_queue), which
+ * rts_dpdk_queue_attach() installs; an app with a chooser of its own can
+ * call it from there.
  */
 uint16_t rts_dpdk_tcp_port_chooser(void *arg, const struct rts_endpoint *local,
 				   const struct rts_endpoint *remote,

@@ -6,8 +6,9 @@
                                               connections) to an echo server
                                               while downloading the echo;
                                               SHA-256 of both must match
-  kpeer.py udp-echo HOST PORT COUNT           COUNT datagrams of varied sizes,
-                                              each must come back unchanged
+  kpeer.py udp-echo HOST PORT COUNT [SIZES]   COUNT datagrams of varied sizes
+                                              (SIZES: comma list), each must
+                                              come back unchanged; IPv6 HOST ok
   kpeer.py echo-server PORT                   a threaded TCP echo server
   kpeer.py http-bad HOST PORT                 a malformed request gets 400
 
@@ -82,12 +83,13 @@ def tcp_echo(host, port, total, conns=1):
     return ok
 
 
-def udp_echo(host, port, count):
+def udp_echo(host, port, count, sizes=None):
     """One datagram outstanding; a late answer to an earlier datagram (sent
     again after a timeout) is recognised and skipped, anything else that
     does not match is corruption."""
-    sizes = [1, 18, 100, 512, 1000, 1472]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sizes = sizes or [1, 18, 100, 512, 1000, 1472]
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
     s.settimeout(1.0)
     bad = lost = stale = 0
     sent = set()
@@ -173,7 +175,8 @@ def main(argv):
         conns = int(argv[5]) if len(argv) > 5 else 1
         return tcp_echo(argv[2], int(argv[3]), int(argv[4]), conns)
     if cmd == "udp-echo":
-        return udp_echo(argv[2], int(argv[3]), int(argv[4]))
+        sizes = [int(x) for x in argv[5].split(",")] if len(argv) > 5 else None
+        return udp_echo(argv[2], int(argv[3]), int(argv[4]), sizes)
     if cmd == "echo-server":
         echo_server(int(argv[2]))
         return True
