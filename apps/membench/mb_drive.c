@@ -89,6 +89,8 @@ int mb_setup(struct mb *mb)
 	ml_link_config_default(&lc);
 	lc.csum = mb->opt.csum;
 	lc.threaded = mb->opt.threads == 2;
+	/* Seeded loss in both directions (e1: the threaded link is perfect). */
+	lc.dir[0].loss_ppm = lc.dir[1].loss_ppm = mb->opt.loss_ppm;
 	for (int s = 0; s < 2; s++) {
 		mb->side[s].pool = ml_pool_create(&pc);
 		if (mb->side[s].pool == NULL)

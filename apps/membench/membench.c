@@ -43,6 +43,8 @@ static void usage(FILE *f)
 		"  --stack rtestack|kernel   kernel: the same pingpong over Linux "
 		"loopback\n"
 		"                            sockets and epoll, for comparison\n"
+		"  --loss PPM                e1: lose PPM frames per million "
+		"each way (seeded)\n"
 		"  --json                    one JSON object per result line\n"
 		"  --no-pin                  do not pin threads to CPUs\n");
 }
@@ -70,7 +72,7 @@ static bool parse_u64(const char *s, uint64_t *out)
 }
 
 enum { OPT_WORKLOAD = 256, OPT_THREADS, OPT_CSUM, OPT_DURATION, OPT_WARMUP,
-       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_STACK, OPT_HELP };
+       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_STACK, OPT_LOSS, OPT_HELP };
 
 static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 {
@@ -112,6 +114,11 @@ static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 	case OPT_JSON:
 		o->json = true;
 		return true;
+	case OPT_LOSS:
+		if (!parse_u64(arg, &v) || v > 1000000)
+			return false;
+		o->loss_ppm = (uint32_t)v;
+		return true;
 	case OPT_STACK:
 		if (strcmp(arg, "kernel") == 0)
 			o->kernel = true;
@@ -141,6 +148,7 @@ static int parse_args(int argc, char **argv, struct mb_opts *o)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "no-pin", no_argument, NULL, OPT_NOPIN },
 		{ "stack", required_argument, NULL, OPT_STACK },
+		{ "loss", required_argument, NULL, OPT_LOSS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +178,10 @@ static int parse_args(int argc, char **argv, struct mb_opts *o)
 	}
 	if (o->workload == MB_BULK)
 		o->conns = 1;
+	if (o->loss_ppm && o->threads != 1) {
+		fprintf(stderr, "membench: --loss needs --threads 1\n");
+		return -1;
+	}
 	if (o->kernel && (o->workload != MB_PINGPONG || o->threads != 1)) {
 		fprintf(stderr, "membench: --stack kernel runs pingpong with "
 			"one thread only\n");
@@ -204,7 +216,8 @@ static void report(const struct mb *mb)
 		else
 			printf("\"gbps\":%.3f,\"bytes\":%llu,\"mss\":%u", r->gbps,
 			       (unsigned long long)r->bytes, r->mss);
-		printf(",\"retrans\":%llu,\"frames\":%llu,\"leaked_bufs\":%u}\n",
+		printf(",\"loss_ppm\":%u,\"retrans\":%llu,\"frames\":%llu,"
+		       "\"leaked_bufs\":%u}\n", o->loss_ppm,
 		       (unsigned long long)r->retrans,
 		       (unsigned long long)r->frames, r->leaked);
 		return;

@@ -29,6 +29,7 @@ struct mb_opts {
 	bool json;
 	bool no_pin;
 	bool kernel;            /* --stack kernel: Linux loopback baseline */
+	uint32_t loss_ppm;      /* e1: frames lost per million, each way */
 };
 
 /* Phases the measuring thread walks through. */

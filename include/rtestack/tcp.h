@@ -150,6 +150,12 @@ void rts_tcp_endpoints(const struct rts_tcp_conn *c,
 		       struct rts_endpoint *local, struct rts_endpoint *remote);
 /* TCP_NODELAY: false turns Nagle off for this connection. */
 void rts_tcp_set_nagle(struct rts_tcp_conn *c, bool on);
+/*
+ * Congestion control of this connection (enum rts_cc_algo; the context's
+ * cfg.tcp.cc is the default). The new algorithm starts from the current
+ * window. RTS_EINVAL for an unknown value.
+ */
+int rts_tcp_set_cc(struct rts_tcp_conn *c, uint8_t algo);
 /* Per-connection keepalive (times in µs; 0 idle turns it off). */
 void rts_tcp_set_keepalive(struct rts_tcp_conn *c, uint32_t idle_us,
 			   uint32_t intvl_us, uint8_t probes);

@@ -384,6 +384,25 @@ void rts_tcp_set_nagle(struct rts_tcp_conn *c, bool on)
 	}
 }
 
+int rts_tcp_set_cc(struct rts_tcp_conn *c, uint8_t algo)
+{
+	uint32_t cwnd = c->cc.cwnd, ssthresh = c->cc.ssthresh;
+	uint32_t iw = c->cc.init_cwnd;
+
+	if (algo != RTS_CC_CUBIC && algo != RTS_CC_NEWRENO)
+		return RTS_EINVAL;
+	if (algo == c->cc.algo)
+		return 0;
+	c->cc.algo = algo;
+	if (c->mss == 0)
+		return 0; /* not negotiated yet: init happens with the MSS */
+	rts_tcp_cc_get(algo)->init(&c->cc, c->mss, cwnd, c->ctx->now_ns);
+	c->cc.algo = algo;
+	c->cc.ssthresh = ssthresh;
+	c->cc.init_cwnd = iw; /* the restart window stays the initial one */
+	return 0;
+}
+
 void rts_tcp_set_keepalive(struct rts_tcp_conn *c, uint32_t idle_us,
 			   uint32_t intvl_us, uint8_t probes)
 {

@@ -19,6 +19,7 @@ struct bulk_case {
 	uint32_t rto_min_us;      /* 0: default */
 	uint32_t n_bufs;          /* 0: 8192 */
 	bool flatten;             /* frames arrive as private single segments */
+	bool one_way;             /* only A sends */
 	bool sack_off;            /* both sides: no RFC 2018 SACK (NewReno/6582) */
 	uint8_t cc;               /* enum rts_cc_algo, both sides (0: CUBIC) */
 };

@@ -248,6 +248,30 @@ RTS_TEST(out_of_buffers_is_back_pressure_and_recovers)
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
+RTS_TEST(congestion_control_per_connection)
+{
+	struct pair p;
+	static uint8_t buf[200000];
+
+	pair_init(&p);
+	pair_connect(&p, 80);
+	RTS_REQUIRE(p.sa.conn && p.sb.conn);
+	RTS_CHECK_EQ(rts_tcp_set_cc(p.sa.conn, 77), RTS_EINVAL);
+	RTS_CHECK_EQ(rts_tcp_set_cc(p.sa.conn, RTS_CC_NEWRENO), 0);
+	memset(buf, 'n', sizeof(buf));
+	for (size_t sent = 0, guard = 0; sent < sizeof(buf) && guard < 1000; guard++) {
+		int n = rts_tcp_send(p.sa.conn, buf + sent, (uint32_t)(sizeof(buf) - sent));
+
+		if (n > 0)
+			sent += (size_t)n;
+		pair_pump(&p);
+	}
+	pair_advance(&p, 50ull * 1000000); /* Nagle's tail waits for the delayed ACK */
+	RTS_CHECK_EQ(p.sb.rx_len, sizeof(buf));
+	pair_fini(&p);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
 int main(void)
 {
 	return rts_test_main();
