@@ -46,7 +46,7 @@ void rts_config_default(struct rts_config *cfg)
 	t->cc = RTS_CC_CUBIC;
 	t->rcv_buf = 1024 * 1024;
 	t->snd_buf = 1024 * 1024;
-	t->ooo_max_segs = 256;
+	t->ooo_max_segs = 1024; /* a full 1 MiB window of 1448-byte segments */
 	t->listen_backlog = 128;
 }
 

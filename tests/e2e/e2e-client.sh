@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # rtestack as the client: rtestack-bench connects to a kernel echo server
-# (python), sends 32 MiB on each of 4 connections and checks every byte
+# (python), sends 16 MiB on each of 4 connections and checks every byte
 # that comes back (--verify); then the same over a link that loses 2% and
 # reorders 1% of the packets in both directions (--impair), and over one
 # that also duplicates and corrupts them.
@@ -35,8 +35,8 @@ run_client() {
 	check_mbufs
 }
 
-run_client "client: 4 x 32 MiB echoed byte-exact by the kernel" \
-	--conns 4 --size 256K --bytes 32M
+run_client "client: 4 x 16 MiB echoed byte-exact by the kernel" \
+	--conns 4 --size 256K --bytes 16M
 CORES=0-1 run_client "client on 2 lcores: 2 x 8 connections x 4 MiB byte-exact" \
 	--conns 8 --size 64K --bytes 4M
 tap_check "both lcores moved their connections' data" \
