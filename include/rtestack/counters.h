@@ -188,7 +188,9 @@ extern "C" {
 	X(nd_tx_rs)                                                            \
 	X(nd_tx_no_src)            /* no usable address to solicit from */    \
 	X(nd_slaac_no_slot)        /* SLAAC address table full */             \
-	X(nd_dad_conflict)
+	X(nd_dad_conflict)                                                     \
+	X(mld_tx_reports)                                                      \
+	X(mld_rx_queries)
 
 #define RTS_COUNTERS(X)                                                        \
 	RTS_COUNTERS_ETH(X)                                                    \

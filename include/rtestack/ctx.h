@@ -96,6 +96,7 @@ struct rts_ip6_config {
 	uint8_t router_solicits;   /* RSs sent at start (RFC 4861 §6.3.7): 3 */
 	bool link_local;           /* add fe80::/64 + EUI-64 of the MAC: on */
 	bool slaac;                /* addresses from RA prefixes (RFC 4862 §5.5) */
+	bool mld;                  /* MLDv2 reports for our groups (RFC 3810) */
 };
 
 struct rts_config {

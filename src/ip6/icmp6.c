@@ -316,7 +316,11 @@ void rts_icmp6_input(struct rts_ctx *ctx, struct rts_pkt *p,
 	case RTS_ICMP6_PARAM_PROBLEM:
 		ctx->cnt.icmp6_rx_param_problem++;
 		break;
-	default: /* MLD and the rest: nothing for a host to do */
+	case RTS_ICMP6_MLD_QUERY:
+		if (p->len >= len)
+			rts_mld_query(ctx, p->data, len, ip);
+		break;
+	default: /* other MLD messages and the rest: nothing to do */
 		ctx->cnt.icmp6_rx_other++;
 		break;
 	}

@@ -37,6 +37,7 @@ int rts_ip6_init(struct rts_ctx *ctx, struct rts_arena *a)
 	rts_neigh_set_solicit(ctx, RTS_AF_INET6, rts_nd_solicit);
 	if (!ip6_wanted(&ctx->cfg))
 		return 0;
+	rts_mld_init(ctx);
 	rts_nd_start(ctx);
 	rts_ip6_addr_start(ctx);
 	return 0;
@@ -49,5 +50,6 @@ void rts_ip6_fini(struct rts_ctx *ctx)
 	rts_ip6_reass_fini(ctx);
 	rts_ip6_addr_fini(ctx);
 	rts_nd_fini(ctx);
+	rts_mld_fini(ctx);
 	ctx->ip6.ready = false;
 }

@@ -151,4 +151,13 @@ void rts_nd_solicit(struct rts_ctx *ctx, struct rts_neigh *n, bool unicast);
 /* DAD: send one solicitation for the tentative @a (RFC 4862 §5.4.2). */
 void rts_nd_send_dad(struct rts_ctx *ctx, struct rts_ip6_addr *a);
 
+/* ----------------------------------------------------------------- MLD */
+void rts_mld_init(struct rts_ctx *ctx);
+void rts_mld_fini(struct rts_ctx *ctx);
+/* Our address set changed: report the groups (if cfg.ip6.mld). */
+void rts_mld_groups_changed(struct rts_ctx *ctx);
+/* An MLD query (@b, @len at the ICMPv6 header, contiguous). */
+void rts_mld_query(struct rts_ctx *ctx, const uint8_t *b, uint32_t len,
+		   const struct rts_ip6_hdr *ip);
+
 #endif

@@ -154,6 +154,7 @@ struct rts_ip6_addr *rts_ip6_addr_add(struct rts_ctx *ctx,
 	for (unsigned i = 0; i < 6; i++)
 		a->nonce[i] = (uint8_t)rts_random(ctx);
 	ctx->ip6.mcast_gen++;
+	rts_mld_groups_changed(ctx);
 	dad_step(ctx, a);
 	return a;
 }

@@ -221,6 +221,7 @@ static struct rts_pkt *build(struct rts_ctx *ctx, struct rts_ip6_reass *r)
 	/* Drop the Fragment header: move the unfragmentable part up. */
 	rts_memmove(first->data + RTS_IP6_FRAG_HDR_LEN, first->data, fh);
 	rts_pkt_adj(first, RTS_IP6_FRAG_HDR_LEN);
+	first->l2_len = 0; /* the Ethernet header in front is overwritten */
 	first->data[FRAG_NH_OFF(first)] = frag_nh;
 	tail = first;
 	for (struct rts_pkt *q = first->q_next; q; q = q->q_next) {

@@ -91,6 +91,8 @@ struct rts_ip6_tables {
 	uint8_t rs_left;        /* router solicitations still to send */
 	struct rts_timer rs_timer;
 	uint32_t mcast_gen;     /* bumped when the address set changes */
+	uint8_t mld_unsolicited; /* unsolicited MLD reports still to send */
+	struct rts_timer mld_timer;
 	bool ready;             /* init done (not only sizing) */
 };
 

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: the IPv6 receive path — the fixed header, extension
  * header chains, fragments and reassembly, ICMPv6 and Neighbor Discovery
- * (with DAD and SLAAC running) — on the capture backend (tests/lib).
+ * (with DAD, SLAAC and MLD running) — on the capture backend (tests/lib).
  *
  * Each input builds a fresh context (2001:2::1/64 plus the EUI-64
  * link-local address, DAD on, SLAAC on, a UDP port bound, the peer known)
@@ -183,7 +183,7 @@ static void op_raw(struct input *in, uint8_t op)
 static void op_icmp(struct input *in)
 {
 	static const uint8_t types[] = { 133, 134, 135, 136, 137, 128, 129,
-					 1,   2,   3,   4 };
+					 1,   2,   3,   4,   130 };
 	struct rts_ip src = pick_addr(in, true), dst = pick_addr(in, false);
 	uint8_t sel = (uint8_t)take(in, 1);
 	size_t len = 4 + take(in, 1) * 2;
@@ -290,6 +290,7 @@ static int world_init(void)
 	testbe_config(&W.cfg, NULL, 1, 0);
 	rts_config_add_addr(&W.cfg, &us, 64);
 	W.cfg.ip6.slaac = true;
+	W.cfg.ip6.mld = true;
 	W.cfg.ip6.router_solicits = 1;
 	W.cfg.reass_max_bytes = 64 * 2048;
 	W.cfg.max_tcp_conns = 4; /* small tables: a fresh context per input */

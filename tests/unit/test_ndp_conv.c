@@ -645,6 +645,82 @@ RTS_TEST(nd_multicast_mac_filter)
 	testbe_delete(be);
 }
 
+/* Pop the next MLDv2 report; false if none is queued. */
+static bool pop_mld(struct testbe *be, struct c6_out *o)
+{
+	while (c6_pop(be, o))
+		if (o->type == 0x86dd && o->nh == 0 && o->l4_len >= 16 &&
+		    o->l4[8] == 143)
+			return true;
+	return false;
+}
+
+RTS_TEST(mld_reports_when_enabled)
+{
+	struct testbe *be = testbe_new();
+	struct rts_config cfg;
+	struct rts_ctx *ctx;
+	struct rts_ip all = c6_ip("ff02::1"), mld = c6_ip("ff02::16");
+	struct rts_ip us = IP_US;
+	struct rts_ip group = rts_ip6_solicited_node(&us);
+	struct c6_out o;
+	int reports = 0;
+
+	c6_config(&cfg, 1, 0);
+	cfg.ip6.mld = true;
+	ctx = testbe_ctx_cfg(be, &cfg, 0);
+	/* unsolicited: twice within a second, from :: during DAD */
+	for (uint64_t t = MS; t < 1000 * MS; t += 50 * MS) {
+		rts_poll(ctx, t);
+		while (pop_mld(be, &o)) {
+			reports++;
+			RTS_CHECK(ip_is(&o.dst, mld));
+			RTS_CHECK(mac_is(&o.dmac, mcast_mac(mld)));
+			RTS_CHECK_EQ(o.hop, 1);
+			RTS_CHECK_EQ(o.l4[0], 58);        /* hop-by-hop → ICMPv6 */
+			RTS_CHECK_EQ(o.l4[2], 5);         /* Router Alert */
+			RTS_CHECK(rts_ip6_is_unspecified(&o.src));
+			RTS_CHECK_EQ(rts_get_be16(o.l4 + 8 + 6), 1); /* 1 record */
+			RTS_CHECK_EQ(o.l4[16], 4);        /* CHANGE_TO_EXCLUDE */
+			RTS_CHECK(memcmp(o.l4 + 20, group.u8, 16) == 0);
+			RTS_CHECK_EQ(c6_csum(&o.src, &o.dst, 58, o.l4 + 8,
+					     o.l4_len - 8), 0);
+		}
+	}
+	RTS_CHECK_EQ(reports, 2);
+	/* a general query: answered within its maximum response delay */
+	rts_poll(ctx, 2 * SEC);
+	testbe_drain(be);
+	memset(m, 0, 28);
+	m[0] = 130;
+	rts_put_be16(m + 4, 500); /* ms */
+	inject_nd(be, ctx, MAC_ROUTER, mcast_mac(all), LL_ROUTER, all, 1, m, 28,
+		  2 * SEC);
+	RTS_CHECK_EQ(cnt(ctx)->mld_rx_queries, 1);
+	rts_poll(ctx, 2 * SEC + 510 * MS);
+	{
+		bool got = pop_mld(be, &o);
+		RTS_REQUIRE(got);
+	}
+	RTS_CHECK(ip_is(&o.src, LL_US));
+	RTS_CHECK_EQ(o.l4[16], 2); /* MODE_IS_EXCLUDE */
+	RTS_CHECK_EQ(cnt(ctx)->mld_tx_reports, 3);
+	testbe_ctx_free(ctx, 0);
+	testbe_delete(be);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
+RTS_TEST(mld_silent_by_default)
+{
+	struct testbe *be = testbe_new();
+	struct rts_ctx *ctx = ctx_with(be, 1, 0, false);
+
+	rts_poll(ctx, 3 * SEC);
+	RTS_CHECK_EQ(cnt(ctx)->mld_tx_reports, 0);
+	testbe_ctx_free(ctx, 0);
+	testbe_delete(be);
+}
+
 int main(void)
 {
 	return rts_test_main();
