@@ -173,12 +173,16 @@ static void echo_request(struct rts_ctx *ctx, struct rts_pkt *p,
 	struct rts_pkt *r = p;
 
 	ctx->cnt.icmp6_rx_echo_req++;
-	if (rts_ip6_is_unspecified(&l3->src))
+	if (rts_ip6_is_unspecified(&l3->src)) {
+		ctx->cnt.icmp6_rx_malformed++; /* nobody to answer */
 		goto drop;
+	}
 	/* RFC 4443 §4.2: a multicast request is answered from a unicast one */
 	if (l3->dst_mcast) {
-		if (!rts_ip6_select_src(ctx, &l3->src, &src))
+		if (!rts_ip6_select_src(ctx, &l3->src, &src)) {
+			ctx->cnt.ip6_tx_no_route++;
 			goto drop;
+		}
 	} else {
 		src = l3->dst;
 	}

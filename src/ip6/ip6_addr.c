@@ -49,21 +49,21 @@ bool rts_ip6_addr_is_local(const struct rts_ctx *ctx, const struct rts_ip *ip)
 
 bool rts_ip6_mcast_member(const struct rts_ctx *ctx, const struct rts_ip *group)
 {
-	if (rts_ip6_mcast_scope(group) != 2)
-		return false; /* only link-scope groups are joined */
-	if (group->u64[0] == rts_ip6_all_nodes().u64[0] &&
-	    group->u64[1] == rts_ip6_all_nodes().u64[1])
-		return true;
-	if (!rts_ip6_is_solicited_node(group))
-		return false;
+	struct rts_ip all = rts_ip6_all_nodes();
+	bool all_nodes = rts_ip_eq(group, &all);
+
+	if (!all_nodes && !rts_ip6_is_solicited_node(group))
+		return false; /* only these link-scope groups are joined */
 	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++) {
 		const struct rts_ip6_addr *a = &ctx->ip6.addrs[i];
 
-		/* tentative addresses listen too, to see DAD (RFC 4862 §5.4.2) */
+		/* tentative addresses listen too, to see DAD (RFC 4862 §5.4.2);
+		 * with no address at all, IPv6 is off and nothing is joined */
 		if ((a->state == RTS_IP6_ADDR_TENTATIVE ||
 		     a->state == RTS_IP6_ADDR_PREFERRED ||
 		     a->state == RTS_IP6_ADDR_DEPRECATED) &&
-		    rts_memcmp(&a->ip.u8[13], &group->u8[13], 3) == 0)
+		    (all_nodes ||
+		     rts_memcmp(&a->ip.u8[13], &group->u8[13], 3) == 0))
 			return true;
 	}
 	return false;

@@ -20,7 +20,17 @@ grep "^rtestack:" "$BENCH_LOG" | diag
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
 ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
-sleep 2 # rtestack's DAD for 2001:2::2 (RFC 4862: one probe, 1 s)
+# rtestack's DAD for 2001:2::2 (RFC 4862: one probe, 1 s): wait until the
+# address answers rather than for a fixed time (slow under load).
+wait_v6() {
+	local i
+	for i in $(seq 1 40); do
+		ip netns exec "$NS" ping -6 -c 1 -W 1 $S6 >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	return 1
+}
+wait_v6
 
 run "$WORK/ping6" 60 ip netns exec "$NS" ping -6 -c 50 -i 0.01 -W 1 $S6
 tail -2 "$WORK/ping6" | diag
@@ -56,7 +66,7 @@ tap_check "rtestack-bench (udp echo, dual stack) starts" \
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
 ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
-sleep 2
+wait_v6
 run "$WORK/udp6" 60 ip netns exec "$NS" $PY "$HERE/kpeer.py" udp-echo \
 	$S6 7 120 1,100,1000,1452,4000
 rc=$?
@@ -76,7 +86,7 @@ tap_check "rtestack-bench (http, dual stack) starts" \
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
 ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
-sleep 2
+wait_v6
 run "$WORK/curl6" 60 ip netns exec "$NS" curl -6 -s -S -o "$WORK/body6" \
 	-w "%{http_code} %{size_download}\n" "http://[$S6]:80/"
 diag <"$WORK/curl6"

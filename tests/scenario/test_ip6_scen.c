@@ -57,12 +57,14 @@ static void on_echo(struct rts_ctx *ctx, void *user, const struct rts_ip *from,
 
 static const struct rts_ctx_handlers handlers = { .echo_reply = on_echo };
 
-static struct ml_scen *scen_dual(const struct ml_impair *im)
+static struct ml_scen *scen_dual_csum(const struct ml_impair *im,
+				      enum ml_csum_mode csum)
 {
 	struct ml_scen_opts o;
 	struct ml_scen *sc;
 
 	ml_scen_opts_default(&o);
+	o.link.csum = csum;
 	for (int s = 0; s < 2; s++) {
 		struct rts_ip ip = ip6_of(s);
 
@@ -78,6 +80,11 @@ static struct ml_scen *scen_dual(const struct ml_impair *im)
 	if (sc)
 		ml_scen_run_for(sc, 1200 * MS); /* DAD: one RetransTimer */
 	return sc;
+}
+
+static struct ml_scen *scen_dual(const struct ml_impair *im)
+{
+	return scen_dual_csum(im, ML_CSUM_SW);
 }
 
 RTS_TEST(scen_ip6_ping_dual_stack)
@@ -303,30 +310,42 @@ static bool both_closed(void *arg)
 	return tx_side.closed && rx_side.closed;
 }
 
+/* Connect A to B over IPv6 and move @total bytes; false on time-out. */
+static bool tcp_transfer(struct ml_scen *sc, uint64_t total,
+			 struct rts_tcp_listener **lis)
+{
+	struct rts_endpoint l = { .ip = ip6_of(1), .port = 5001 };
+	struct rts_endpoint r = { .ip = ip6_of(1), .port = 5001 };
+	struct rts_tcp_conn *c;
+	int err;
+
+	memset(&tx_side, 0, sizeof(tx_side));
+	memset(&rx_side, 0, sizeof(rx_side));
+	tx_side.total = total;
+	*lis = rts_tcp_listen(ml_scen_ctx(sc, 1), &l, 0, &tcp_h, &rx_side,
+			      &err);
+	if (*lis == NULL)
+		return false;
+	c = rts_tcp_connect(ml_scen_ctx(sc, 0), NULL, &r, &tcp_h, &tx_side,
+			    &err);
+	if (c == NULL)
+		return false;
+	return ml_scen_run_until(sc, both_closed, NULL, 600 * SEC);
+}
+
 RTS_TEST(scen_ip6_tcp_64mib_impaired)
 {
 	struct ml_impair im = { .loss_ppm = ML_PCT(2), .dup_ppm = ML_PCT(1),
 				.reorder_ppm = ML_PCT(2), .reorder_depth = 3,
 				.delay_ns = 50000, .rate_bps = 10000000000ull };
 	struct ml_scen *sc = scen_dual(&im);
-	struct rts_endpoint l = { .ip = ip6_of(1), .port = 5001 };
-	struct rts_endpoint r = { .ip = ip6_of(1), .port = 5001 };
-	struct rts_tcp_listener *lis;
-	struct rts_tcp_conn *c;
-	int err;
+	struct rts_tcp_listener *lis = NULL;
 
 	RTS_REQUIRE(sc != NULL);
-	memset(&tx_side, 0, sizeof(tx_side));
-	memset(&rx_side, 0, sizeof(rx_side));
-	tx_side.total = 64ull << 20;
-	lis = rts_tcp_listen(ml_scen_ctx(sc, 1), &l, 0, &tcp_h, &rx_side, &err);
-	RTS_REQUIRE(lis != NULL);
-	c = rts_tcp_connect(ml_scen_ctx(sc, 0), NULL, &r, &tcp_h, &tx_side,
-			    &err);
-	RTS_REQUIRE(c != NULL);
 	uint64_t t0 = ml_scen_now(sc);
-	ml_scen_run_until(sc, both_closed, NULL, 600 * SEC);
+	bool done = tcp_transfer(sc, 64ull << 20, &lis);
 	uint64_t vt = ml_scen_now(sc) - t0;
+	RTS_CHECK(done);
 	const struct rts_counters *ca = rts_ctx_counters(ml_scen_ctx(sc, 0));
 	const struct rts_counters *cb = rts_ctx_counters(ml_scen_ctx(sc, 1));
 
@@ -345,7 +364,50 @@ RTS_TEST(scen_ip6_tcp_64mib_impaired)
 	RTS_CHECK(ca->tcp_tx_retrans > 0); /* the loss was real */
 	RTS_CHECK_EQ(ca->ip4_tx, 0);       /* all of it over IPv6 */
 	RTS_CHECK(cb->ip6_rx > 40000);
-	rts_tcp_unlisten(lis);
+	if (lis)
+		rts_tcp_unlisten(lis);
+	RTS_CHECK_EQ(ml_scen_finish(sc), 0);
+	ml_scen_destroy(sc);
+}
+
+/* The link completes and verifies the checksums the stack leaves to it. */
+RTS_TEST(scen_ip6_tcp_udp_checksum_offload)
+{
+	struct ml_scen *sc = scen_dual_csum(NULL, ML_CSUM_OFFLOAD_VERIFY);
+	struct rts_tcp_listener *lis = NULL;
+	struct rts_endpoint any = { .port = 7 };
+	static uint8_t data[3000];
+	int err;
+
+	RTS_REQUIRE(sc != NULL);
+	RTS_CHECK(tcp_transfer(sc, 8ull << 20, &lis));
+	RTS_CHECK_EQ(rx_side.rcvd, 8ull << 20);
+	RTS_CHECK_EQ(rx_side.bad_at, 0);
+	const struct rts_counters *cb = rts_ctx_counters(ml_scen_ctx(sc, 1));
+	RTS_CHECK_EQ(cb->tcp_rx_bad_csum, 0);
+	struct ml_dir_stats st;
+	ml_link_get_stats(ml_scen_link(sc), 0, &st);
+	RTS_CHECK(st.csum_filled > 5000); /* the stack offloaded them */
+	RTS_CHECK_EQ(st.offload_meta_bad, 0);
+	/* UDP: small datagrams offloaded, big ones checksummed and cut */
+	struct rts_udp_bind *ub = rts_udp_bind(ml_scen_ctx(sc, 1), &any,
+					       on_udp, NULL, &err);
+	RTS_REQUIRE(ub != NULL);
+	udp_ok = udp_bad = 0;
+	for (uint32_t len = 100; len <= 3000; len += 725) {
+		struct rts_endpoint to = { .ip = ip6_of(1), .port = 7 };
+
+		for (uint32_t k = 0; k < len; k++)
+			data[k] = pat(k, 2000);
+		rts_udp_sendto(ml_scen_ctx(sc, 0), 2000, &to, data, len);
+		ml_scen_run_for(sc, 5 * MS);
+	}
+	RTS_CHECK_EQ(udp_ok, 5);
+	RTS_CHECK_EQ(udp_bad, 0);
+	RTS_CHECK_EQ(cb->udp_rx_bad_csum, 0);
+	rts_udp_unbind(ub);
+	if (lis)
+		rts_tcp_unlisten(lis);
 	RTS_CHECK_EQ(ml_scen_finish(sc), 0);
 	ml_scen_destroy(sc);
 }

@@ -548,6 +548,27 @@ RTS_TEST(ip6_packet_too_big_lowers_path_mtu)
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
+RTS_TEST(ip6_off_in_an_ipv4_only_context)
+{
+	struct testbe *be = testbe_new();
+	struct rts_ctx *ctx = testbe_ctx(be, "198.18.0.1/24", 1, 0, 0);
+	struct rts_ip src = LL_PEER, all = c6_ip("ff02::1");
+	struct rts_mac peer = MAC_PEER;
+	struct rts_mac mc = { { 0x33, 0x33, 0, 0, 0, 1 } };
+	size_t ml = c6_echo(m, 128, 1, 1, 8), n;
+
+	testbe_drain(be); /* the gratuitous ARP; no DAD, no RS */
+	rts_poll(ctx, 5 * SEC);
+	RTS_CHECK_EQ(testbe_tx_count(be), 0);
+	n = c6_frame_icmp(f, &mc, &peer, &src, &all, 64, m, ml);
+	testbe_inject(be, ctx, f, n, 5 * SEC);
+	RTS_CHECK_EQ(testbe_tx_count(be), 0);
+	RTS_CHECK_EQ(cnt(ctx)->ip6_rx_not_for_us, 1);
+	RTS_CHECK_EQ(cnt(ctx)->ip6_tx, 0);
+	testbe_ctx_free(ctx, 0);
+	testbe_delete(be);
+}
+
 int main(void)
 {
 	return rts_test_main();
