@@ -34,7 +34,10 @@ static bool parse_segment(struct rts_ctx *ctx, struct rts_pkt *p,
 			return false;
 		}
 	}
-	if (s->th.hlen > RTS_TCP_HLEN) {
+	if (s->th.hlen == RTS_TCP_HLEN + RTS_TCP_TS_OPTLEN &&
+	    rts_tcp_parse_ts_only(p->data + RTS_TCP_HLEN, &s->o)) {
+		/* the layout nearly every segment has: parsed inline */
+	} else if (s->th.hlen > RTS_TCP_HLEN) {
 		if (rts_tcp_parse_opts(p->data + RTS_TCP_HLEN,
 				       s->th.hlen - RTS_TCP_HLEN,
 				       (s->th.flags & RTS_TH_SYN) != 0, &s->o) != 0) {
