@@ -422,8 +422,12 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	p0 = progress();
 	if (count != 0) {
-		while (progress() - p0 < count && g.errors == 0)
+		deadline = t0 + 60000000000ull;
+		for (uint64_t k = 1; progress() - p0 < count && g.errors == 0; k++) {
 			turn(&next_timers);
+			if ((k & 4095) == 0 && now_ns() > deadline)
+				die("the workload stalled", NULL);
+		}
 	} else {
 		deadline = t0 + (uint64_t)(duration * 1e9);
 		while (now_ns() < deadline) {
