@@ -96,17 +96,9 @@ bench_stop
 # The other direction: rtestack pings the kernel (rts_ping over ICMPv6,
 # rtestack-bench --proto icmp). The kernel's address is configured once the
 # tap appears; --ping-wait covers that and rtestack's own DAD.
-BENCH_LOG=$WORK/ping6-client.log
-ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 --file-prefix "$PREFIX" \
-	--log-level=pmd.net.tap:error -l 0 --vdev net_tap0,iface=$IFC -- \
+bench_client_start $IFC -l 0 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role client --proto icmp \
-	--server $K6 --requests 30 --size 56 --ping-wait 2 >"$BENCH_LOG" 2>&1 &
-BENCH_PID=$!
-for i in $(seq 1 100); do
-	ip netns exec "$NS" ip link show $IFC >/dev/null 2>&1 && break
-	sleep 0.05
-done
-kernel_tap_up $IFC
+	--server $K6 --requests 30 --size 56 --ping-wait 2
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
 ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
 ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad

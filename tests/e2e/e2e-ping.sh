@@ -26,17 +26,9 @@ tap_check "rtestack answered 300 echo requests" \
 
 # The other direction: rtestack (rts_ping, rtestack-bench --proto icmp)
 # pings the kernel, resolving it by ARP.
-BENCH_LOG=$WORK/ping-client.log
-ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 --file-prefix "$PREFIX" \
-	--log-level=pmd.net.tap:error -l 0 --vdev net_tap0,iface=rtsp0 -- \
+bench_client_start rtsp0 -l 0 --vdev net_tap0,iface=rtsp0 -- \
 	--addr $STACK_IP/24 --role client --proto icmp --server $KERNEL_IP \
-	--requests 50 --size 1000 --ping-wait 1 >"$BENCH_LOG" 2>&1 &
-BENCH_PID=$!
-for i in $(seq 1 100); do
-	ip netns exec "$NS" ip link show rtsp0 >/dev/null 2>&1 && break
-	sleep 0.05
-done
-kernel_tap_up rtsp0
+	--requests 50 --size 1000 --ping-wait 1
 bench_wait
 rc=$?
 grep -E "ping |no reply" "$BENCH_LOG" | diag
