@@ -4,6 +4,9 @@
 
 #include "ip6.h"
 
+/* It shares the connection's place for IPv4's (tcp_conn.h): keep it small. */
+_Static_assert(sizeof(struct rts_flow6) <= 64, "flow6 template grew");
+
 bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 		     const struct rts_ip *src, const struct rts_ip *dst,
 		     uint8_t proto)
@@ -12,7 +15,7 @@ bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 	struct rts_ip6_hdr ip;
 	struct rts_ip nexthop;
 	uint64_t until, pmtu_until;
-	uint8_t *h = f->hdr;
+	uint8_t *h = f->hdr, hdr[RTS_IP6_HDR_LEN];
 
 	f->ready = false;
 	if (rts_ip_is_v4(src) || rts_ip_is_v4(dst) ||
@@ -36,7 +39,8 @@ bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 	ip.hop_limit = ctx->ip6.hop_limit;
 	ip.src = *src;
 	ip.dst = *dst;
-	rts_ip6_emit(&ip, h + RTS_ETH_HLEN);
+	rts_ip6_emit(&ip, hdr);
+	rts_memcpy(h + RTS_ETH_HLEN, hdr, RTS_FLOW6_FIXED - RTS_ETH_HLEN);
 	f->ready = true;
 	return true;
 }
@@ -63,7 +67,9 @@ int rts_flow6_output(struct rts_ctx *ctx, struct rts_flow6 *f,
 		return rc;
 	}
 	h = rts_pkt_prepend(p, RTS_FLOW6_HLEN);
-	rts_memcpy(h, f->hdr, RTS_FLOW6_HLEN);
+	rts_memcpy(h, f->hdr, RTS_FLOW6_FIXED);
+	rts_memcpy(h + RTS_FLOW6_FIXED, src->u8, 16);
+	rts_memcpy(h + RTS_FLOW6_FIXED + 16, dst->u8, 16);
 	/* TSO: the device rewrites the length per segment */
 	len_be = rts_htons((uint16_t)RTS_MIN(len, 0xffffu));
 	rts_memcpy(h + RTS_ETH_HLEN + 4, &len_be, 2);

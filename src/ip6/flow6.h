@@ -4,10 +4,13 @@
  * net/flow4.h, for the TCP fast path).
  *
  * An established connection sends every segment to the same next hop with
- * the same addresses and hop limit. The 54 bytes of Ethernet and IPv6
- * header are kept ready, and a segment then costs a copy and one patched
- * field (Payload Length) instead of next-hop selection (prefix and router
- * lists), a path MTU lookup, a neighbour lookup and a header build.
+ * the same addresses and hop limit. The Ethernet header and the first 8
+ * bytes of the IPv6 header are kept ready (the two addresses are copied
+ * from the connection, which holds them anyway: the template stays as small
+ * as IPv4's and shares its place in the connection), and a segment then
+ * costs three copies and one patched field (Payload Length) instead of
+ * next-hop selection (prefix and router lists), a path MTU lookup, a
+ * neighbour lookup and a header build.
  *
  * The template is used only while
  *   - the neighbour entry it was built from is valid (rts_neigh_ref: same
@@ -27,9 +30,10 @@
 #include "net/neigh.h"
 
 #define RTS_FLOW6_HLEN 54 /* Ethernet II + IPv6 without extension headers */
+#define RTS_FLOW6_FIXED 22 /* Ethernet II + IPv6 up to the addresses */
 
 struct rts_flow6 {
-	uint8_t hdr[RTS_FLOW6_HLEN];
+	uint8_t hdr[RTS_FLOW6_FIXED];
 	bool ready;
 	uint16_t mtu;           /* path MTU when built */
 	uint32_t gen;           /* ctx->ip6.route_gen when built */
