@@ -101,6 +101,7 @@ static void dad_step(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 		return;
 	}
 	a->state = RTS_IP6_ADDR_PREFERRED; /* RFC 4862 §5.4.3 ends quietly */
+	ctx->ip6.route_gen++; /* a source now: send caches may use it */
 	if (a->preferred_until_ns <= ctx->now_ns)
 		a->state = RTS_IP6_ADDR_DEPRECATED;
 	arm_lifetime(ctx, a);
@@ -177,6 +178,7 @@ void rts_ip6_addr_lifetimes(struct rts_ctx *ctx, struct rts_ip6_addr *a,
 void rts_ip6_addr_dad_failed(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 {
 	ctx->cnt.nd_dad_conflict++;
+	ctx->ip6.route_gen++;
 	rts_timer_cancel(ctx, &a->timer);
 	/* Kept in the table so the address is never used nor re-added. */
 	a->state = RTS_IP6_ADDR_DUPLICATE;

@@ -98,6 +98,7 @@ struct rts_ip6_tables {
 	 */
 	uint32_t route_gen;
 	/* last destination sent without a template, and how (ip6_output.c) */
+	struct rts_ip tx_src;
 	struct rts_ip tx_dst;
 	struct rts_ip tx_nexthop;
 	uint64_t tx_until_ns;   /* the router or prefix it relies on expires */
