@@ -244,6 +244,12 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	if (!seg_acceptable(c, s)) {
+		/* RFC 9293 §3.10.7.4: in TIME_WAIT the peer retransmits its
+		 * FIN when our ACK was lost; ACK it and restart the 2MSL wait
+		 * so that we are still there for the next copy. */
+		if (c->state == RTS_TCP_TIME_WAIT && (f & RTS_TH_FIN) &&
+		    !(f & RTS_TH_RST) && s->th.seq + s->len + 1 == c->rcv_nxt)
+			tcp_enter_time_wait(c);
 		if (s->len && seq_leq(s->th.seq + s->len, c->rcv_nxt)) {
 			/* RFC 2883 §4: report a wholly old copy in a D-SACK. */
 			ctx->cnt.tcp_rx_dup++;
