@@ -179,6 +179,7 @@ extern "C" {
 	X(icmp6_tx_echo_req)                                                   \
 	X(icmp6_tx_errors)                                                     \
 	X(icmp6_tx_rate_limited)                                               \
+	X(icmp6_tx_err_suppressed) /* RFC 4443 §2.4 (e): no error about it */ \
 	X(nd_rx_ns)                                                            \
 	X(nd_rx_na)                                                            \
 	X(nd_rx_ra)                                                            \
@@ -190,7 +191,9 @@ extern "C" {
 	X(nd_tx_rs)                                                            \
 	X(nd_tx_no_src)            /* no usable address to solicit from */    \
 	X(nd_slaac_no_slot)        /* SLAAC address table full */             \
+	X(nd_slaac_bad_prefix)     /* §5.5.3 (c): not a /64, lifetimes bad */ \
 	X(nd_dad_conflict)                                                     \
+	X(nd_stable_iid_retry)     /* RFC 7217 §6: next identifier tried */   \
 	X(mld_tx_reports)                                                      \
 	X(mld_rx_queries)
 
