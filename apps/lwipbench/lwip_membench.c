@@ -198,6 +198,9 @@ static unsigned stack_rx(struct lw *l)
 	return n;
 }
 
+static uint64_t now_ns(void);
+static void turn(uint64_t *next_timers);
+
 /* ------------------------------------------------------------ workloads */
 static void on_err(void *arg, err_t err)
 {
@@ -310,6 +313,8 @@ static void start(void)
 	g.b.tcp_accept(l, srv_accept);
 	IP_ADDR4(&dst, 198, 18, 0, 2);
 	for (unsigned i = 0; i < g.conns; i++) {
+		uint64_t next_timers = 0, deadline = now_ns() + 5000000000ull;
+
 		struct tcp_pcb *c = g.a.tcp_new();
 
 		if (c == NULL)
@@ -318,6 +323,11 @@ static void start(void)
 		if (g.a.tcp_connect(c, &dst, PORT, cli_connected) != ERR_OK)
 			die("tcp_connect failed", NULL);
 		g.client[i] = c;
+		/* One at a time: lwIP queues only ARP_QUEUE_LEN packets for an
+		 * unresolved neighbour, and a dropped SYN would make set-up
+		 * wait for a retransmission timer (wall-clock dependent). */
+		while (g.connected <= i && now_ns() < deadline)
+			turn(&next_timers);
 	}
 }
 

@@ -104,7 +104,9 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	bool fin_acked = (c->flags & TF_FIN_SENT) && seq_gt(ack, c->snd_end);
 
 	take_rtt_sample(c, s);
-	rts_neigh_confirm(ctx, &c->flow.nh); /* RFC 4861 §7.3.1 forward progress */
+	/* RFC 4861 §7.3.1 forward progress */
+	rts_neigh_confirm(ctx, rts_ip_is_v4(&c->raddr) ? &c->flow.nh
+						      : &c->flow6.nh);
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
