@@ -74,7 +74,7 @@ bool cli_ping_tick(struct cli *c, uint64_t now)
 	struct cli_op *op = &c->op;
 	int rc;
 
-	if (cli_stop || (op->sent == op->cmd.count &&
+	if (cli_stop || op->cancelled || (op->sent == op->cmd.count &&
 			 (op->received == op->sent || now >= op->deadline_ns))) {
 		ping_summary(c);
 		return false;
@@ -151,7 +151,8 @@ bool cli_resolve_tick(struct cli *c, uint64_t now)
 {
 	if (c->op.resolved)
 		return false;
-	if (c->op.failed || now >= c->op.deadline_ns || cli_stop) {
+	if (c->op.failed || now >= c->op.deadline_ns || cli_stop ||
+	    c->op.cancelled) {
 		resolve_print(c, NULL);
 		return false;
 	}
