@@ -141,7 +141,8 @@ void cli_resolve_start(struct cli *c, const struct cli_cmd *cmd, uint64_t now)
 	} else if (rc != RTS_EAGAIN) {
 		cli_ip_str(&cmd->ip, ip, sizeof(ip));
 		fprintf(c->out, "error: resolve %s: %s\nusage: %s\n", ip,
-			rts_strerror(rc), cli_usage(CLI_RESOLVE));
+			rts_strerror(rc), rts_ip_is_v4(&cmd->ip) ?
+			"arp resolve IPV4" : "ndp resolve IPV6");
 		c->op.failed = true;
 		c->op.resolved = true; /* reported already */
 	}
