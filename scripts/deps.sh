@@ -4,7 +4,7 @@
 # when everything is present.
 set -u
 PKGS_BUILD="gcc clang meson ninja-build pkg-config libdpdk-dev dpdk libnuma-dev python3"
-PKGS_TEST="libclang-rt-14-dev iproute2 iputils-ping curl wrk netcat-openbsd ethtool python3-scapy iperf3 tcpdump valgrind"
+PKGS_TEST="libclang-rt-14-dev liblwip-dev iproute2 iputils-ping curl wrk netcat-openbsd ethtool python3-scapy iperf3 tcpdump valgrind"
 want="$PKGS_BUILD"
 [ "${1:-}" = "--test" ] && want="$PKGS_BUILD $PKGS_TEST"
 missing=""

@@ -50,6 +50,18 @@ demo_membench() {
   membench --workload bulk --threads 1 --checksum sw || return 1
   membench --workload bulk --threads 1 --checksum offload || return 1
 
+  say "The same W1 by the Linux kernel (loopback sockets, epoll, TCP_NODELAY), for scale."
+  membench --stack kernel || return 1
+  local lw="$BUILD_DIR/apps/lwipbench/lwip-membench"
+  if [ -x "$lw" ]; then
+    say "And by lwIP 2.1.3 (Debian's liblwip, two copies over the same kind of link,"
+    echo "   software checksums): compare with the W1 and W2 'sw' lines above."
+    "$lw" --workload pingpong --duration "$SECS" --warmup 0.5 || return 1
+    "$lw" --workload bulk --duration "$SECS" --warmup 0.5 || return 1
+  fi
+  echo "   scripts/bench-compare.py runs all of these in interleaved rounds and prints"
+  echo "   medians and ratios (--callgrind: instructions per transaction)."
+
   say "Done. Figures depend on the machine and on what else runs; docs/performance.md"
   echo "   has the full set (also --threads 2, --json, and instructions per transaction"
   echo "   under callgrind) and the targets they are compared with."

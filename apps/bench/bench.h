@@ -16,7 +16,7 @@
 #include <rtestack/rtestack.h>
 
 enum bench_role { ROLE_SERVER, ROLE_CLIENT };
-enum bench_proto { PROTO_TCP, PROTO_UDP };
+enum bench_proto { PROTO_TCP, PROTO_UDP, PROTO_ICMP };
 enum bench_workload { WL_PINGPONG, WL_BULK, WL_HTTP };
 
 struct bench_opts {
@@ -55,6 +55,7 @@ struct bench_opts {
 	uint32_t rto_min_us;
 	uint32_t delack_us;
 	bool lro;
+	double ping_wait;        /* icmp: seconds before the first request */
 };
 
 /* Log-linear latency histogram: 2^k ns octaves split in 32 steps. */
@@ -100,6 +101,9 @@ struct bench_workload_ops {
 extern const struct bench_workload_ops bench_tcp_ops;
 extern const struct bench_workload_ops bench_udp_ops;
 extern const struct bench_workload_ops bench_http_ops;
+extern const struct bench_workload_ops bench_ping_ops;
+/* The context handlers the icmp client needs (echo replies). */
+extern const struct rts_ctx_handlers bench_ping_handlers;
 
 struct bench_lcore {
 	unsigned idx;            /* = queue number */

@@ -56,6 +56,8 @@ static const struct bench_workload_ops *pick_workload(const struct bench_opts *o
 {
 	if (o->proto == PROTO_UDP)
 		return &bench_udp_ops;
+	if (o->proto == PROTO_ICMP)
+		return &bench_ping_ops;
 	return o->wl == WL_HTTP ? &bench_http_ops : &bench_tcp_ops;
 }
 
@@ -88,6 +90,8 @@ static void fill_config(const struct bench_lcore *lc, struct rts_config *cfg)
 	/* Many connections may wait for the same first ARP answer. */
 	cfg->neigh_pending_max = 64;
 	cfg->user = (void *)(uintptr_t)lc;
+	if (o->proto == PROTO_ICMP)
+		cfg->handlers = &bench_ping_handlers;
 }
 
 static int ctx_setup(struct bench_lcore *lc)

@@ -15,7 +15,7 @@ void bench_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 "usage: %s [EAL args] -- --addr ADDR/PREFIX [--addr ...] [--gw ADDR]\n"
-"       --role server|client --proto tcp|udp --workload pingpong|bulk|http\n"
+"       --role server|client --proto tcp|udp|icmp --workload pingpong|bulk|http\n"
 "       --port P [--server ADDR] [--conns N] [--size BYTES] [--body BYTES]\n"
 "       [--duration S] [--impair SPEC] [--json] [more options below]\n"
 "\n"
@@ -24,7 +24,7 @@ void bench_usage(FILE *f, const char *prog)
 "  --gw ADDR            default gateway\n"
 "Roles and workloads\n"
 "  --role server|client\n"
-"  --proto tcp|udp      (default tcp)\n"
+"  --proto tcp|udp|icmp (default tcp)\n"
 "  --workload pingpong|bulk|http   (default pingpong)\n"
 "      pingpong: the client keeps one request of --size bytes outstanding per\n"
 "        connection and waits for all of it to come back; the server echoes\n"
@@ -34,6 +34,11 @@ void bench_usage(FILE *f, const char *prog)
 "      http: HTTP/1.1 server (keep-alive, Content-Length, --body bytes per\n"
 "        response, 400 on malformed requests); the client sends GETs\n"
 "      udp pingpong: datagram echo; udp bulk: the client blasts datagrams\n"
+"      icmp (client only): echo requests (ICMP or ICMPv6) to --server, one\n"
+"        outstanding, --requests of them (default 5), --size payload bytes\n"
+"        (default 56); exit 1 unless every one is answered\n"
+"  --ping-wait S        icmp: wait S seconds before the first request (lets\n"
+"                       the peer and duplicate address detection settle)\n"
 "  --port P             server port (default 5001; 80 for http)\n"
 "  --server ADDR        client: the server's address\n"
 "  --conns N            client: connections per lcore (default 1)\n"
@@ -178,7 +183,7 @@ enum {
 	OPT_INTERVAL, OPT_QUIET, OPT_IMPAIR_SEED, OPT_PORT_ID, OPT_MTU,
 	OPT_MBUFS, OPT_NO_OFFLOAD, OPT_LRO, OPT_FORCE_REDIRECT,
 	OPT_IDLE_SLEEP, OPT_RCVBUF, OPT_SNDBUF, OPT_MAX_CONNS, OPT_NODELAY,
-	OPT_RTO_MIN, OPT_DELACK, OPT_HELP,
+	OPT_RTO_MIN, OPT_DELACK, OPT_PING_WAIT, OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -215,6 +220,7 @@ static const struct option long_opts[] = {
 	{ "nodelay", no_argument, NULL, OPT_NODELAY },
 	{ "rto-min", required_argument, NULL, OPT_RTO_MIN },
 	{ "delack", required_argument, NULL, OPT_DELACK },
+	{ "ping-wait", required_argument, NULL, OPT_PING_WAIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -252,6 +258,19 @@ static int finish(struct bench_opts *o, bool size_set)
 	}
 	if (o->port == 0)
 		o->port = o->wl == WL_HTTP ? 80 : 5001;
+	if (o->proto == PROTO_ICMP) {
+		if (!size_set)
+			o->size = 56;
+		if (o->requests == 0 && o->duration < 0)
+			o->requests = 5;
+		if (o->role != ROLE_CLIENT || o->wl != WL_PINGPONG) {
+			fprintf(stderr, "rtestack-bench: --proto icmp is a client "
+				"pingpong (echo requests to --server)\n");
+			return -1;
+		}
+		if (o->size > 65000)
+			return bad("--size (ICMP payload at most 65000)", "");
+	}
 	if (!size_set)
 		o->size = o->wl != WL_BULK ? 1 : o->proto == PROTO_UDP ? 1472 : 65536;
 	if (o->size == 0)
@@ -304,6 +323,8 @@ static int parse_word(struct bench_opts *o, int c, const char *arg)
 			o->proto = PROTO_TCP;
 		else if (strcmp(arg, "udp") == 0)
 			o->proto = PROTO_UDP;
+		else if (strcmp(arg, "icmp") == 0)
+			o->proto = PROTO_ICMP;
 		else
 			return bad("--proto", arg);
 		return 0;
@@ -320,6 +341,9 @@ static int parse_word(struct bench_opts *o, int c, const char *arg)
 	case OPT_DURATION:
 		o->duration = strtod(arg, NULL);
 		return o->duration < 0 ? bad("--duration", arg) : 0;
+	case OPT_PING_WAIT:
+		o->ping_wait = strtod(arg, NULL);
+		return o->ping_wait < 0 ? bad("--ping-wait", arg) : 0;
 	case OPT_INTERVAL:
 		o->interval = strtod(arg, NULL);
 		return o->interval <= 0 ? bad("--interval", arg) : 0;

@@ -42,11 +42,13 @@ static void pin_to_cpu(int cpu)
 
 static void side_config(const struct mb *mb, int s, struct rts_config *cfg)
 {
-	struct rts_ip ip = ml_scen_ip(s);
+	uint8_t plen;
+	struct rts_ip ip = mb_side_ip(mb, s, &plen);
 
 	rts_config_default(cfg);
 	cfg->mac = (struct rts_mac){ { 0x02, 0, 0, 0, 0, (uint8_t)(1 + s) } };
-	rts_config_add_addr(cfg, &ip, 24);
+	rts_config_add_addr(cfg, &ip, plen);
+	mb_family_config(mb, cfg);
 	cfg->max_tcp_conns = mb->opt.conns + 16;
 	/* Every SYN waits for the first ARP answer instead of a 1 s RTO. */
 	cfg->neigh_pending_max = (uint16_t)(mb->opt.conns < 1000

@@ -192,7 +192,8 @@ static const struct rts_tcp_handlers receiver_handlers = {
 /* ----------------------------------------------------------------- setup */
 int mb_workload_start(struct mb *mb)
 {
-	struct rts_endpoint local = { .ip = ml_scen_ip(1), .port = MB_PORT };
+	struct rts_endpoint local = { .ip = mb_side_ip(mb, 1, NULL),
+				      .port = MB_PORT };
 	struct rts_endpoint remote = local;
 	bool pp = mb->opt.workload == MB_PINGPONG;
 	int err = 0;

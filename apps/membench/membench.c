@@ -46,7 +46,9 @@ static void usage(FILE *f)
 		"  --loss PPM                e1: lose PPM frames per million "
 		"each way (seeded)\n"
 		"  --json                    one JSON object per result line\n"
-		"  --no-pin                  do not pin threads to CPUs\n");
+		"  --no-pin                  do not pin threads to CPUs\n"
+		"  --family 4|6              IPv4 (198.18.0.x) or IPv6 "
+		"(2001:2::x) (default 4)\n");
 }
 
 static bool parse_double(const char *s, double *out)
@@ -72,7 +74,8 @@ static bool parse_u64(const char *s, uint64_t *out)
 }
 
 enum { OPT_WORKLOAD = 256, OPT_THREADS, OPT_CSUM, OPT_DURATION, OPT_WARMUP,
-       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_STACK, OPT_LOSS, OPT_HELP };
+       OPT_TRANS, OPT_CONNS, OPT_JSON, OPT_NOPIN, OPT_STACK, OPT_LOSS, OPT_HELP,
+       OPT_FAMILY };
 
 static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 {
@@ -130,6 +133,11 @@ static bool apply_opt(struct mb_opts *o, int c, const char *arg)
 	case OPT_NOPIN:
 		o->no_pin = true;
 		return true;
+	case OPT_FAMILY:
+		if (!parse_u64(arg, &v) || (v != 4 && v != 6))
+			return false;
+		o->family = (int)v;
+		return true;
 	default:
 		return false;
 	}
@@ -150,13 +158,14 @@ static int parse_args(int argc, char **argv, struct mb_opts *o)
 		{ "stack", required_argument, NULL, OPT_STACK },
 		{ "loss", required_argument, NULL, OPT_LOSS },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "family", required_argument, NULL, OPT_FAMILY },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct mb_opts){ .workload = MB_PINGPONG, .threads = 1,
 			       .csum = ML_CSUM_SW, .duration_s = 5,
-			       .warmup_s = 1, .conns = 32 };
+			       .warmup_s = 1, .conns = 32, .family = 4 };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == OPT_HELP || c == 'h') {
 			usage(stdout);
@@ -217,9 +226,9 @@ static void report(const struct mb *mb)
 			printf("\"gbps\":%.3f,\"bytes\":%llu,\"mss\":%u", r->gbps,
 			       (unsigned long long)r->bytes, r->mss);
 		printf(",\"loss_ppm\":%u,\"retrans\":%llu,\"frames\":%llu,"
-		       "\"leaked_bufs\":%u}\n", o->loss_ppm,
+		       "\"leaked_bufs\":%u,\"family\":%d}\n", o->loss_ppm,
 		       (unsigned long long)r->retrans,
-		       (unsigned long long)r->frames, r->leaked);
+		       (unsigned long long)r->frames, r->leaked, o->family);
 		return;
 	}
 	if (o->workload == MB_PINGPONG)

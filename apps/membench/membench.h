@@ -30,6 +30,7 @@ struct mb_opts {
 	bool no_pin;
 	bool kernel;            /* --stack kernel: Linux loopback baseline */
 	uint32_t loss_ppm;      /* e1: frames lost per million, each way */
+	int family;             /* 4 or 6: the stacks' addresses (mb_family.c) */
 };
 
 /* Phases the measuring thread walks through. */
@@ -99,6 +100,11 @@ uint64_t mb_counter(const struct mb *mb); /* what is being measured */
 bool mb_transactions_done(const struct mb *mb);
 /* Advance the measuring phases at @now; true when the run is over. */
 bool mb_measure_tick(struct mb *mb, uint64_t now);
+
+/* Side @s's address and prefix length for --family (mb_family.c). */
+struct rts_ip mb_side_ip(const struct mb *mb, int s, uint8_t *plen);
+/* --family's part of a side's config (IPv6: no DAD, no RS). */
+void mb_family_config(const struct mb *mb, struct rts_config *cfg);
 
 /* The Linux loopback baseline (mb_kernel.c). */
 int mb_run_kernel(struct mb *mb);

@@ -162,6 +162,7 @@ extern "C" {
 	X(ip6_tx_no_route)                                                     \
 	X(ip6_tx_frags)                                                        \
 	X(ip6_tx_too_big)          /* over 65535 even in fragments */         \
+	X(ip6_tx_flow_slow)        /* flow template stale: full send path */  \
 	X(icmp6_rx)                                                            \
 	X(icmp6_rx_bad_csum)                                                   \
 	X(icmp6_rx_malformed)                                                  \

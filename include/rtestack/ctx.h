@@ -65,6 +65,14 @@ struct rts_tcp_config {
 	uint32_t snd_buf;          /* bytes queued for sending per conn */
 	uint16_t ooo_max_segs;     /* out-of-order queue bound per conn */
 	uint16_t listen_backlog;   /* default backlog for rts_tcp_listen */
+	/*
+	 * SACK scoreboards, shared: a connection takes one only while it
+	 * needs it (loss recovery, out-of-order data) and gives it back, so
+	 * idle connections cost nothing. When none is free a connection
+	 * recovers without SACK information (NewReno-style) and
+	 * tcp_sack_no_state counts it. 0: max_tcp_conns / 16 + 16.
+	 */
+	uint32_t sack_states;
 };
 
 struct rts_addr_config {

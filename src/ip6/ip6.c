@@ -28,6 +28,7 @@ int rts_ip6_init(struct rts_ctx *ctx, struct rts_arena *a)
 		return 0; /* sizing only: every table is inside the context */
 	t->link_mtu = ctx->cfg.mtu;
 	t->hop_limit = ctx->cfg.ttl ? ctx->cfg.ttl : 64;
+	t->route_gen = 1; /* tx_gen 0 marks the send cache empty */
 	hooks->route = rts_ip6_route;
 	hooks->ping = rts_icmp6_ping;
 	hooks->port_unreach = rts_icmp6_port_unreach;

@@ -67,9 +67,16 @@ bool rts_ip6_select_src(const struct rts_ctx *ctx, const struct rts_ip *dst,
 /* Next hop for @dst: itself when on-link or multicast, else a router. */
 int rts_ip6_next_hop(struct rts_ctx *ctx, const struct rts_ip *dst,
 		     struct rts_ip *nh);
+/* rts_ip6_next_hop() and when the router or RA prefix behind it expires
+ * (UINT64_MAX: never). */
+int rts_ip6_next_hop_until(struct rts_ctx *ctx, const struct rts_ip *dst,
+			   struct rts_ip *nh, uint64_t *until);
 /* Is @dst on-link (link-local, or in one of our or an RA's prefixes)? */
 bool rts_ip6_on_link(const struct rts_ctx *ctx, const struct rts_ip *dst);
 uint16_t rts_ip6_pmtu_get(struct rts_ctx *ctx, const struct rts_ip *dst);
+/* The same, and until when it holds (the entry ages out: RFC 8201 §4). */
+uint16_t rts_ip6_pmtu_get_until(struct rts_ctx *ctx, const struct rts_ip *dst,
+				uint64_t *until);
 /* A packet too big said @mtu: lower the estimate (never below 1280). */
 uint16_t rts_ip6_pmtu_update(struct rts_ctx *ctx, const struct rts_ip *dst,
 			     uint32_t mtu);
@@ -88,6 +95,13 @@ void rts_ip6_prefix_update(struct rts_ctx *ctx, const struct rts_ip *prefix,
 int rts_ip6_send(struct rts_ctx *ctx, struct rts_pkt *p,
 		 const struct rts_ip *src, const struct rts_ip *dst,
 		 uint8_t proto, uint8_t hop_limit);
+
+/* rts_ip6_send() with a flow's next-hop cache @ref (refreshed; may be
+ * NULL: the one-entry cache of the last destination serves instead). */
+int rts_ip6_send_ref(struct rts_ctx *ctx, struct rts_pkt *p,
+		     const struct rts_ip *src, const struct rts_ip *dst,
+		     uint8_t proto, uint8_t hop_limit,
+		     struct rts_neigh_ref *ref);
 
 /*
  * Send a small control packet (@p data at the upper layer) straight to

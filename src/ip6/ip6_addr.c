@@ -87,6 +87,7 @@ static void addr_free(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 	rts_timer_cancel(ctx, &a->timer);
 	a->state = RTS_IP6_ADDR_FREE;
 	ctx->ip6.mcast_gen++;
+	ctx->ip6.route_gen++; /* its prefix may have made next hops on-link */
 }
 
 /* A DAD step: another solicitation, or the address becomes preferred. */
@@ -154,6 +155,7 @@ struct rts_ip6_addr *rts_ip6_addr_add(struct rts_ctx *ctx,
 	for (unsigned i = 0; i < 6; i++)
 		a->nonce[i] = (uint8_t)rts_random(ctx);
 	ctx->ip6.mcast_gen++;
+	ctx->ip6.route_gen++;
 	rts_mld_groups_changed(ctx);
 	dad_step(ctx, a);
 	return a;

@@ -8,17 +8,28 @@
  */
 #include "ip6.h"
 
-/* Hand a finished IPv6 packet (data at its header) to the link. */
+/*
+ * Hand a finished IPv6 packet (data at its header) to the link. A valid
+ * @ref (a flow's, or the one-entry send cache) skips the neighbour lookup.
+ */
 static int ip6_to_link(struct rts_ctx *ctx, struct rts_pkt *p,
-		       const struct rts_ip *dst, const struct rts_ip *nexthop)
+		       const struct rts_ip *dst, const struct rts_ip *nexthop,
+		       struct rts_neigh_ref *ref)
 {
-	if (rts_ip6_is_multicast(dst)) {
-		struct rts_mac mac = rts_ip6_mcast_mac(dst);
+	const struct rts_mac *mac;
 
-		rts_eth_output(ctx, p, &mac, RTS_ETHERTYPE_IPV6);
+	if (rts_ip6_is_multicast(dst)) {
+		struct rts_mac group = rts_ip6_mcast_mac(dst);
+
+		rts_eth_output(ctx, p, &group, RTS_ETHERTYPE_IPV6);
 		return 0;
 	}
-	return rts_neigh_output(ctx, p, nexthop, NULL);
+	mac = ref ? rts_neigh_ref_mac(ref) : NULL;
+	if (mac != NULL && rts_ip_eq(&ref->n->ip, nexthop)) {
+		rts_eth_output(ctx, p, mac, RTS_ETHERTYPE_IPV6);
+		return 0;
+	}
+	return rts_neigh_output(ctx, p, nexthop, ref);
 }
 
 static void put_header(uint8_t *h, const struct rts_ip *src,
@@ -94,15 +105,55 @@ static int fragment(struct rts_ctx *ctx, struct rts_pkt *p,
 		q->l3_len = (uint16_t)hdrs;
 		off += n;
 		ctx->cnt.ip6_tx_frags++;
-		rc = ip6_to_link(ctx, q, dst, nexthop);
+		rc = ip6_to_link(ctx, q, dst, nexthop, NULL);
 	}
 	rts_free(ctx, p);
 	return rc;
 }
 
-int rts_ip6_send(struct rts_ctx *ctx, struct rts_pkt *p,
-		 const struct rts_ip *src, const struct rts_ip *dst,
-		 uint8_t proto, uint8_t hop_limit)
+/*
+ * Next hop and path MTU for @dst into @nexthop, @mtu. Without a flow's
+ * @ref, a one-entry cache of the last destination (like IPv4's) answers
+ * while nothing it relied on changed (route_gen) or expired; *@ref then
+ * points at its neighbour ref. false: no route.
+ */
+static bool tx_path(struct rts_ctx *ctx, const struct rts_ip *dst,
+		    struct rts_ip *nexthop, uint16_t *mtu,
+		    struct rts_neigh_ref **ref)
+{
+	struct rts_ip6_tables *t = &ctx->ip6;
+	uint64_t until, pmtu_until;
+
+	if (rts_ip6_is_multicast(dst)) {
+		*nexthop = *dst;
+		*mtu = t->link_mtu;
+		return true;
+	}
+	if (*ref == NULL && t->tx_gen == t->route_gen &&
+	    ctx->now_ns < t->tx_until_ns && rts_ip_eq(dst, &t->tx_dst)) {
+		*nexthop = t->tx_nexthop;
+		*mtu = t->tx_mtu;
+		*ref = &t->tx_ref;
+		return true;
+	}
+	if (rts_ip6_next_hop_until(ctx, dst, nexthop, &until) != 0)
+		return false;
+	*mtu = rts_ip6_pmtu_get_until(ctx, dst, &pmtu_until);
+	if (*ref == NULL) {
+		t->tx_dst = *dst;
+		t->tx_nexthop = *nexthop;
+		t->tx_mtu = *mtu;
+		t->tx_until_ns = RTS_MIN(until, pmtu_until);
+		t->tx_gen = t->route_gen;
+		t->tx_ref.n = NULL;
+		*ref = &t->tx_ref;
+	}
+	return true;
+}
+
+int rts_ip6_send_ref(struct rts_ctx *ctx, struct rts_pkt *p,
+		     const struct rts_ip *src, const struct rts_ip *dst,
+		     uint8_t proto, uint8_t hop_limit, struct rts_neigh_ref *ref)
 {
 	struct rts_ip nexthop;
 	uint16_t mtu;
@@ -110,14 +161,12 @@ int rts_ip6_send(struct rts_ctx *ctx, struct rts_pkt *p,
 	uint8_t *h;
 
 	if (rts_unlikely(rts_ip_is_v4(dst) ||
-			 rts_ip6_next_hop(ctx, dst, &nexthop) != 0)) {
+			 !tx_path(ctx, dst, &nexthop, &mtu, &ref))) {
 		ctx->cnt.ip6_tx_no_route++;
 		rts_free(ctx, p);
 		return RTS_ENETUNREACH;
 	}
 	ctx->cnt.ip6_tx++;
-	mtu = rts_ip6_is_multicast(dst) ? ctx->ip6.link_mtu
-					: rts_ip6_pmtu_get(ctx, dst);
 	if (rts_unlikely(len + RTS_IP6_HDR_LEN > mtu) &&
 	    !(p->ol_flags & RTS_PKT_TX_TSO))
 		return fragment(ctx, p, src, dst, &nexthop, proto, hop_limit,
@@ -128,10 +177,18 @@ int rts_ip6_send(struct rts_ctx *ctx, struct rts_pkt *p,
 		rts_free(ctx, p);
 		return RTS_ENOBUFS;
 	}
-	put_header(h, src, dst, proto, hop_limit, len);
+	/* TSO: the device rewrites the length per segment */
+	put_header(h, src, dst, proto, hop_limit, RTS_MIN(len, 0xffffu));
 	p->ol_flags |= RTS_PKT_TX_IPV6;
 	p->l3_len = RTS_IP6_HDR_LEN;
-	return ip6_to_link(ctx, p, dst, &nexthop);
+	return ip6_to_link(ctx, p, dst, &nexthop, ref);
+}
+
+int rts_ip6_send(struct rts_ctx *ctx, struct rts_pkt *p,
+		 const struct rts_ip *src, const struct rts_ip *dst,
+		 uint8_t proto, uint8_t hop_limit)
+{
+	return rts_ip6_send_ref(ctx, p, src, dst, proto, hop_limit, NULL);
 }
 
 int rts_ip6_send_link(struct rts_ctx *ctx, struct rts_pkt *p,
@@ -155,7 +212,7 @@ int rts_ip6_send_link(struct rts_ctx *ctx, struct rts_pkt *p,
 		rts_eth_output(ctx, p, mac, RTS_ETHERTYPE_IPV6);
 		return 0;
 	}
-	return ip6_to_link(ctx, p, dst, dst);
+	return ip6_to_link(ctx, p, dst, dst, NULL);
 }
 
 int rts_ip6_output(struct rts_ctx *ctx, struct rts_pkt *p,

@@ -55,10 +55,16 @@ bool rts_ip6_select_src(const struct rts_ctx *ctx, const struct rts_ip *dst,
 }
 
 /* ------------------------------------------------------------ next hop */
-bool rts_ip6_on_link(const struct rts_ctx *ctx, const struct rts_ip *dst)
+/*
+ * Is @dst on-link? *@until: when the reason stops holding (an RA prefix's
+ * valid lifetime; UINT64_MAX for link-local, multicast, configured ones).
+ */
+static bool on_link_until(const struct rts_ctx *ctx, const struct rts_ip *dst,
+			  uint64_t *until)
 {
 	const struct rts_ip6_tables *t = &ctx->ip6;
 
+	*until = UINT64_MAX;
 	if (rts_ip6_is_link_local(dst) || rts_ip6_is_multicast(dst))
 		return true;
 	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++) {
@@ -74,20 +80,32 @@ bool rts_ip6_on_link(const struct rts_ctx *ctx, const struct rts_ip *dst)
 		const struct rts_ip6_prefix *p = &t->prefixes[i];
 
 		if (p->len != 0 && p->expire_ns > ctx->now_ns &&
-		    rts_ip6_prefix_match(&p->prefix, dst, p->len))
+		    rts_ip6_prefix_match(&p->prefix, dst, p->len)) {
+			*until = p->expire_ns;
 			return true;
+		}
 	}
 	return false;
+}
+
+bool rts_ip6_on_link(const struct rts_ctx *ctx, const struct rts_ip *dst)
+{
+	uint64_t until;
+
+	return on_link_until(ctx, dst, &until);
 }
 
 /*
  * The default router (RFC 4861 §6.3.6): the configured one, else a learnt
  * one whose neighbour entry is not known to be failing, else any.
+ * *@until: when its router lifetime ends.
  */
-static bool default_router(struct rts_ctx *ctx, struct rts_ip *gw)
+static bool default_router(struct rts_ctx *ctx, struct rts_ip *gw,
+			   uint64_t *until)
 {
 	const struct rts_ip6_router *fallback = NULL;
 
+	*until = UINT64_MAX;
 	if (!rts_ip_is_any(&ctx->cfg.gw6) && !rts_ip_is_v4(&ctx->cfg.gw6)) {
 		*gw = ctx->cfg.gw6;
 		return true;
@@ -101,6 +119,7 @@ static bool default_router(struct rts_ctx *ctx, struct rts_ip *gw)
 		n = rts_neigh_find(ctx, &r->ip);
 		if (n != NULL && n->state != RTS_NEIGH_INCOMPLETE) {
 			*gw = r->ip;
+			*until = r->expire_ns;
 			return true;
 		}
 		if (fallback == NULL)
@@ -109,17 +128,26 @@ static bool default_router(struct rts_ctx *ctx, struct rts_ip *gw)
 	if (fallback == NULL)
 		return false;
 	*gw = fallback->ip;
+	*until = fallback->expire_ns;
 	return true;
+}
+
+int rts_ip6_next_hop_until(struct rts_ctx *ctx, const struct rts_ip *dst,
+			   struct rts_ip *nh, uint64_t *until)
+{
+	if (on_link_until(ctx, dst, until)) {
+		*nh = *dst;
+		return 0;
+	}
+	return default_router(ctx, nh, until) ? 0 : RTS_ENETUNREACH;
 }
 
 int rts_ip6_next_hop(struct rts_ctx *ctx, const struct rts_ip *dst,
 		     struct rts_ip *nh)
 {
-	if (rts_ip6_on_link(ctx, dst)) {
-		*nh = *dst;
-		return 0;
-	}
-	return default_router(ctx, nh) ? 0 : RTS_ENETUNREACH;
+	uint64_t until;
+
+	return rts_ip6_next_hop_until(ctx, dst, nh, &until);
 }
 
 int rts_ip6_route(struct rts_ctx *ctx, const struct rts_ip *dst,
@@ -159,12 +187,16 @@ void rts_ip6_router_update(struct rts_ctx *ctx, const struct rts_ip *ip,
 			oldest = r;
 	}
 	if (lifetime_s == 0) { /* §6.3.4: no longer a default router */
-		if (slot && rts_ip_eq(&slot->ip, ip))
+		if (slot && rts_ip_eq(&slot->ip, ip)) {
 			rts_memset(slot, 0, sizeof(*slot));
+			ctx->ip6.route_gen++;
+		}
 		return;
 	}
 	if (slot == NULL)
 		slot = oldest; /* full: the one expiring first makes room */
+	/* a new router may be chosen; a refreshed one moves flows' expiry */
+	ctx->ip6.route_gen++;
 	slot->ip = *ip;
 	slot->expire_ns = ctx->now_ns + lifetime_s * RTS_NS_PER_S;
 }
@@ -186,12 +218,15 @@ void rts_ip6_prefix_update(struct rts_ctx *ctx, const struct rts_ip *prefix,
 	}
 	if (valid_s == 0) { /* §6.3.4: time the prefix out now */
 		if (slot && slot->len == len &&
-		    rts_ip6_prefix_match(&slot->prefix, prefix, len))
+		    rts_ip6_prefix_match(&slot->prefix, prefix, len)) {
 			rts_memset(slot, 0, sizeof(*slot));
+			ctx->ip6.route_gen++;
+		}
 		return;
 	}
 	if (slot == NULL)
 		return; /* list full: the prefix is not on-link for us */
+	ctx->ip6.route_gen++; /* new next hops, or a new expiry */
 	slot->prefix = *prefix;
 	slot->len = len;
 	slot->expire_ns = valid_s == 0xffffffffu
@@ -208,17 +243,27 @@ static struct rts_ip6_pmtu *pmtu_slot(struct rts_ctx *ctx,
 	return &ctx->ip6.pmtu[h >> 59]; /* 32 slots */
 }
 
-uint16_t rts_ip6_pmtu_get(struct rts_ctx *ctx, const struct rts_ip *dst)
+uint16_t rts_ip6_pmtu_get_until(struct rts_ctx *ctx, const struct rts_ip *dst,
+				uint64_t *until)
 {
 	struct rts_ip6_pmtu *s = pmtu_slot(ctx, dst);
 
+	*until = UINT64_MAX;
 	if (s->mtu == 0 || !rts_ip_eq(&s->dst, dst))
 		return ctx->ip6.link_mtu;
 	if (s->expire_ns <= ctx->now_ns) { /* RFC 8201 §4: try larger again */
 		s->mtu = 0;
 		return ctx->ip6.link_mtu;
 	}
+	*until = s->expire_ns;
 	return RTS_MIN(s->mtu, ctx->ip6.link_mtu);
+}
+
+uint16_t rts_ip6_pmtu_get(struct rts_ctx *ctx, const struct rts_ip *dst)
+{
+	uint64_t until;
+
+	return rts_ip6_pmtu_get_until(ctx, dst, &until);
 }
 
 uint16_t rts_ip6_pmtu_update(struct rts_ctx *ctx, const struct rts_ip *dst,
@@ -235,5 +280,6 @@ uint16_t rts_ip6_pmtu_update(struct rts_ctx *ctx, const struct rts_ip *dst,
 	s->dst = *dst; /* a collision replaces the older entry */
 	s->mtu = (uint16_t)mtu;
 	s->expire_ns = ctx->now_ns + RTS_IP6_PMTU_AGE_NS;
+	ctx->ip6.route_gen++; /* templates built for the larger MTU */
 	return (uint16_t)mtu;
 }

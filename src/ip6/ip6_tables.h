@@ -91,6 +91,19 @@ struct rts_ip6_tables {
 	uint8_t rs_left;        /* router solicitations still to send */
 	struct rts_timer rs_timer;
 	uint32_t mcast_gen;     /* bumped when the address set changes */
+	/*
+	 * Bumped whenever a next hop, a path MTU or the hop limit may have
+	 * changed (routers, prefixes, addresses, Packet Too Big, RA values):
+	 * flow templates (flow6.h) and the send cache built before are stale.
+	 */
+	uint32_t route_gen;
+	/* last destination sent without a template, and how (ip6_output.c) */
+	struct rts_ip tx_dst;
+	struct rts_ip tx_nexthop;
+	uint64_t tx_until_ns;   /* the router or prefix it relies on expires */
+	uint32_t tx_gen;        /* route_gen when cached; 0: empty */
+	uint16_t tx_mtu;
+	struct rts_neigh_ref tx_ref;
 	uint8_t mld_unsolicited; /* unsolicited MLD reports still to send */
 	struct rts_timer mld_timer;
 	bool ready;             /* init done (not only sizing) */

@@ -266,16 +266,20 @@ static void ra_input(struct rts_ctx *ctx, const struct rts_nd_msg *m,
 	ctx->cnt.nd_rx_ra++;
 	t->rs_left = 0; /* §6.3.7: a router answered */
 	rts_timer_cancel(ctx, &t->rs_timer);
-	if (m->cur_hop_limit != 0)
+	if (m->cur_hop_limit != 0 && m->cur_hop_limit != t->hop_limit) {
 		t->hop_limit = m->cur_hop_limit;
+		t->route_gen++; /* flow templates carry the hop limit */
+	}
 	rts_ip6_router_update(ctx, &ip->src, m->router_lifetime_s);
 	if (m->opts.has_src_ll)
 		rts_neigh_update(ctx, &ip->src, &m->opts.src_ll,
 				 RTS_NEIGH_F_CREATE | RTS_NEIGH_F_OVERRIDE);
 	/* §6.3.4: an MTU option within what the link supports */
 	if (m->opts.has_mtu && m->opts.mtu >= RTS_IP6_MIN_MTU &&
-	    m->opts.mtu <= ctx->cfg.mtu)
+	    m->opts.mtu <= ctx->cfg.mtu && m->opts.mtu != t->link_mtu) {
 		t->link_mtu = (uint16_t)m->opts.mtu;
+		t->route_gen++;
+	}
 	for (unsigned i = 0; i < m->opts.n_prefix; i++) {
 		const struct rts_nd_prefix *pi = &m->opts.prefix[i];
 

@@ -104,7 +104,9 @@ static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	bool fin_acked = (c->flags & TF_FIN_SENT) && seq_gt(ack, c->snd_end);
 
 	take_rtt_sample(c, s);
-	rts_neigh_confirm(ctx, &c->flow.nh); /* RFC 4861 §7.3.1 forward progress */
+	/* RFC 4861 §7.3.1 forward progress */
+	rts_neigh_confirm(ctx, rts_ip_is_v4(&c->raddr) ? &c->flow.nh
+						      : &c->flow6.nh);
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
@@ -216,9 +218,6 @@ bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
 	struct rts_ctx *ctx = c->ctx;
 	uint32_t ack = s->th.ack;
-	uint32_t old_wnd = c->snd_wnd;
-	uint32_t old_una = c->snd_una;
-	bool sack_dup;
 
 	if (c->state == RTS_TCP_SYN_RECEIVED && !syn_received_ack(c, s))
 		return false;
@@ -234,13 +233,25 @@ bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 		tcp_challenge_ack(c);
 		return false;
 	}
+	return tcp_ack_accepted(c, s);
+}
+
+bool tcp_ack_accepted(struct rts_tcp_conn *c, struct tcp_seg *s)
+{
+	uint32_t ack = s->th.ack;
+	uint32_t old_wnd = c->snd_wnd;
+	uint32_t old_una = c->snd_una;
+	bool sack_dup = false;
+
 	if (seq_gt(ack, c->snd_una)) {
 		ack_new_data(c, s);
 		if (c->state == RTS_TCP_CLOSED)
 			return false;
 	}
 	update_window(c, s);
-	sack_dup = tcp_sack_on_ack(c, s);
+	/* Without blocks and a scoreboard there is nothing to merge. */
+	if ((c->flags & TF_SACK_OK) && (s->o.n_sack || c->sack))
+		sack_dup = tcp_sack_on_ack(c, s);
 	if (c->sack) { /* RFC 6675: a dupack is one that SACKs new data */
 		if (ack == old_una && sack_dup && c->snd_max != c->snd_una)
 			c->dupacks++;

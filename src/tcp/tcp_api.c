@@ -278,11 +278,15 @@ int rts_tcp_send_pkt(struct rts_tcp_conn *c, struct rts_pkt *p)
 
 void rts_tcp_consumed(struct rts_tcp_conn *c, uint32_t bytes)
 {
-	uint32_t before = tcp_rcv_space(c);
+	uint32_t buf = c->ctx->cfg.tcp.rcv_buf;
+	uint32_t old = c->rcv_unconsumed;
+	uint32_t unc = bytes >= old ? 0 : old - bytes;
 	uint32_t adv_left, space;
 
-	c->rcv_unconsumed = bytes >= c->rcv_unconsumed ? 0 : c->rcv_unconsumed - bytes;
-	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT)
+	c->rcv_unconsumed = unc;
+	/* Only a window that grew (free space buf - unc) can be news. */
+	if (unc >= old || unc >= buf || c->state < RTS_TCP_ESTABLISHED ||
+	    c->state == RTS_TCP_TIME_WAIT)
 		return;
 	/*
 	 * Window update (RFC 9293 §3.8.6.2.2): tell the peer once the window
@@ -292,17 +296,15 @@ void rts_tcp_consumed(struct rts_tcp_conn *c, uint32_t bytes)
 	 * and defeat delayed ACKs (§3.8.6.3).
 	 */
 	adv_left = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	space = RTS_MIN(tcp_rcv_space(c), 65535u << c->rcv_wscale);
-	if (tcp_rcv_space(c) > before &&
-	    space >= adv_left +
-			 RTS_MIN(c->ctx->cfg.tcp.rcv_buf / 2, (uint32_t)c->rcv_mss) &&
-	    !(c->flags & TF_PEER_FIN)) {
-		c->flags |= TF_ACKNOW;
-		/* From a data callback: the ACK goes once the segment (and
-		 * what it drained from the out-of-order queue) is processed. */
-		if (!(c->flags & TF_IN_INPUT))
-			tcp_output(c);
-	}
+	space = RTS_MIN(buf - unc, 65535u << c->rcv_wscale);
+	if (space < adv_left + RTS_MIN(buf / 2, (uint32_t)c->rcv_mss) ||
+	    (c->flags & TF_PEER_FIN))
+		return;
+	c->flags |= TF_ACKNOW;
+	/* From a data callback: the ACK goes once the segment (and what it
+	 * drained from the out-of-order queue) is processed. */
+	if (!(c->flags & TF_IN_INPUT))
+		tcp_output(c);
 }
 
 /* ------------------------------------------------------------- closing */

@@ -11,6 +11,7 @@
 #include "core/internal.h"
 #include "net/neigh.h"
 #include "net/net.h"
+#include "ip6/flow6.h"
 #include "net/flow4.h"
 #include "tcp_cc.h"
 #include "tcp_isn.h"
@@ -118,7 +119,10 @@ struct rts_tcp_conn {
 	uint32_t high_rxt;         /* RFC 6675 HighRxt */
 	struct tcp_sack_state *sack; /* from the pool, while needed */
 	uint32_t phdr_sum;         /* pseudo-header sum without the length */
-	struct rts_flow4 flow;     /* prebuilt Ethernet + IPv4 header, next hop */
+	union { /* a connection is of one family: one template */
+		struct rts_flow4 flow; /* prebuilt Ethernet + IPv4 header, next hop */
+		struct rts_flow6 flow6; /* the same for IPv6 (ip6/flow6.h) */
+	};
 };
 
 struct rts_tcp_listener {

@@ -34,7 +34,10 @@ static bool parse_segment(struct rts_ctx *ctx, struct rts_pkt *p,
 			return false;
 		}
 	}
-	if (s->th.hlen > RTS_TCP_HLEN) {
+	if (s->th.hlen == RTS_TCP_HLEN + RTS_TCP_TS_OPTLEN &&
+	    rts_tcp_parse_ts_only(p->data + RTS_TCP_HLEN, &s->o)) {
+		/* the layout nearly every segment has: parsed inline */
+	} else if (s->th.hlen > RTS_TCP_HLEN) {
 		if (rts_tcp_parse_opts(p->data + RTS_TCP_HLEN,
 				       s->th.hlen - RTS_TCP_HLEN,
 				       (s->th.flags & RTS_TH_SYN) != 0, &s->o) != 0) {
@@ -244,6 +247,12 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	if (!seg_acceptable(c, s)) {
+		/* RFC 9293 §3.10.7.4: in TIME_WAIT the peer retransmits its
+		 * FIN when our ACK was lost; ACK it and restart the 2MSL wait
+		 * so that we are still there for the next copy. */
+		if (c->state == RTS_TCP_TIME_WAIT && (f & RTS_TH_FIN) &&
+		    !(f & RTS_TH_RST) && s->th.seq + s->len + 1 == c->rcv_nxt)
+			tcp_enter_time_wait(c);
 		if (s->len && seq_leq(s->th.seq + s->len, c->rcv_nxt)) {
 			/* RFC 2883 §4: report a wholly old copy in a D-SACK. */
 			ctx->cnt.tcp_rx_dup++;
@@ -284,6 +293,51 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	tcp_output(c);
 }
 
+/*
+ * Header prediction (after Van Jacobson, RFC 1323 appendix): a segment of
+ * an ESTABLISHED connection with only ACK (and PSH) set, at rcv_nxt, whose
+ * timestamp passes PAWS, whose ACK lies in [snd_una, snd_max] (a pure ACK
+ * must advance snd_una: duplicate ACKs and window probes take the general
+ * path) and whose text fits the window we offered, while no SACK
+ * scoreboard, recovery or out-of-order data exists. Every check of
+ * sync_input() then passes and its trimming does nothing, so the segment
+ * can go straight to the ACK and in-order text processing.
+ */
+static bool predicted(const struct rts_tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t ack = s->th.ack;
+
+	if (c->state != RTS_TCP_ESTABLISHED ||
+	    (s->th.flags & (uint8_t)~RTS_TH_PSH) != RTS_TH_ACK ||
+	    s->th.seq != c->rcv_nxt || s->o.n_sack || c->sack || c->ooo_head ||
+	    (c->flags & TF_IN_RECOVERY))
+		return false;
+	if ((c->flags & TF_TS_OK) &&
+	    (!s->o.has_ts || (int32_t)(s->o.ts_val - c->ts_recent) < 0))
+		return false;
+	if (seq_gt(ack, c->snd_max))
+		return false;
+	if (s->len == 0)
+		return seq_gt(ack, c->snd_una);
+	return seq_geq(ack, c->snd_una) &&
+	       seq_leq(s->th.seq + s->len, c->rcv_adv);
+}
+
+/* sync_input() for a predicted segment: the same steps, the checks done. */
+static void predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s)
+{
+	if (c->flags & TF_TS_OK) { /* RFC 7323 §4.3 */
+		c->ts_recent = s->o.ts_val;
+		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
+	}
+	if (!tcp_ack_accepted(c, s))
+		return;
+	tcp_rcv_data_in_order(c, s);
+	if (c->state == RTS_TCP_CLOSED)
+		return;
+	tcp_output(c);
+}
+
 /* TIME_WAIT and a new SYN: reuse the slot if it is safe (RFC 6191). */
 static bool time_wait_reuse(struct rts_tcp_conn *c, const struct tcp_seg *s)
 {
@@ -307,7 +361,9 @@ void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	c->last_rx_ns = c->ctx->now_ns;
 	c->ka_probes_sent = 0;
 	c->flags |= TF_IN_INPUT;
-	if (c->state == RTS_TCP_SYN_SENT)
+	if (predicted(c, s))
+		predicted_input(c, s);
+	else if (c->state == RTS_TCP_SYN_SENT)
 		syn_sent_input(c, s);
 	else
 		sync_input(c, s);

@@ -436,7 +436,7 @@ static int send_segment_general(struct rts_tcp_conn *c, uint32_t seq, uint32_t l
 	if (rts_likely(rts_ip_is_v4(&c->raddr)))
 		rts_flow4_output(ctx, &c->flow, h, &c->laddr, &c->raddr, 6);
 	else
-		rts_ip_output_ref(ctx, h, &c->laddr, &c->raddr, 6, true, &c->flow.nh);
+		rts_flow6_output(ctx, &c->flow6, h, &c->laddr, &c->raddr, 6);
 	return 0;
 }
 

@@ -202,3 +202,21 @@ void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	if (fin && c->rcv_nxt == seq + len)
 		peer_fin(c);
 }
+
+void tcp_rcv_data_in_order(struct rts_tcp_conn *c, struct tcp_seg *s)
+{
+	struct rts_pkt *p = s->p;
+
+	if (s->len == 0)
+		return;
+	/* An app callback during the ACK may have closed the connection. */
+	if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED &&
+			 c->state != RTS_TCP_FIN_WAIT_1 &&
+			 c->state != RTS_TCP_FIN_WAIT_2)) {
+		tcp_rcv_data(c, s);
+		return;
+	}
+	s->p = NULL;
+	ack_policy(c, s->len);
+	tcp_deliver(c, p, s->off, s->len);
+}

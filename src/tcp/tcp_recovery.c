@@ -20,7 +20,8 @@ struct tcp_sack_state {
 int tcp_sack_pool_init(struct rts_ctx *ctx, struct rts_arena *a)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
-	uint32_t n = ctx->cfg.max_tcp_conns / 4 + 16;
+	uint32_t n = ctx->cfg.tcp.sack_states ? ctx->cfg.tcp.sack_states
+					       : ctx->cfg.max_tcp_conns / 16 + 16;
 	struct tcp_sack_state *pool = rts_arena_take(a, sizeof(*pool) * n);
 
 	if (a->p == NULL)

@@ -24,6 +24,9 @@ static inline uint32_t seg_seqlen(const struct tcp_seg *s)
 /* ---- tcp_rcv.c: the receive side of a synchronised connection ---- */
 /* Queue/deliver the segment's text and FIN (RFC 9293 §3.10.7.4, 7th/8th). */
 void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* The same for text known to start at rcv_nxt and fit the window, with
+ * no FIN and an empty out-of-order queue (header prediction). */
+void tcp_rcv_data_in_order(struct rts_tcp_conn *c, struct tcp_seg *s);
 /* Hand in-order data to the app (or drop it if the app closed). */
 void tcp_deliver(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t off,
 		 uint32_t len);
@@ -31,6 +34,8 @@ void tcp_deliver(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t off,
 /* ---- tcp_ack.c: the ACK field ---- */
 /* Returns false if the segment must be dropped (or the conn is gone). */
 bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* The same once the ACK is known to be acceptable (RFC 5961 §5.2). */
+bool tcp_ack_accepted(struct rts_tcp_conn *c, struct tcp_seg *s);
 /* Merge an ACK's SACK blocks; true if it SACKed new data (a dupack). */
 bool tcp_sack_on_ack(struct rts_tcp_conn *c, const struct tcp_seg *s);
 /* RFC 5961 challenge ACK, rate-limited per context. */

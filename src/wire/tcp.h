@@ -99,6 +99,30 @@ static inline int rts_tcp_parse(const uint8_t *b, uint32_t len,
 int rts_tcp_parse_opts(const uint8_t *b, uint32_t len, bool syn,
 		       struct rts_tcp_opts *o);
 
+/* NOP, NOP, timestamp: the options area nearly every segment carries. */
+#define RTS_TCP_TS_OPTLEN 12
+
+/*
+ * The options area of @b is exactly the RFC 7323 Appendix A layout (NOP,
+ * NOP, TS with length 10; the caller checked it is 12 bytes long): fill
+ * @o as rts_tcp_parse_opts() would and return true. False: parse it the
+ * general way.
+ */
+static inline bool rts_tcp_parse_ts_only(const uint8_t *b,
+					 struct rts_tcp_opts *o)
+{
+	if (rts_get_be32(b) != ((uint32_t)RTS_TCPOPT_NOP << 24 |
+				(uint32_t)RTS_TCPOPT_NOP << 16 |
+				(uint32_t)RTS_TCPOPT_TS << 8 | 10u))
+		return false;
+	o->has_mss = o->has_ws = o->has_sack_perm = false;
+	o->has_ts = true;
+	o->n_sack = 0;
+	o->ts_val = rts_get_be32(b + 4);
+	o->ts_ecr = rts_get_be32(b + 8);
+	return true;
+}
+
 /* Write the fixed 20-byte header; the checksum field is set to @h->csum. */
 static inline void rts_tcp_emit(const struct rts_tcp_hdr *h, uint8_t *b)
 {

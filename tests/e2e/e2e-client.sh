@@ -13,19 +13,9 @@ PIDS+=($!)
 
 run_client() {
 	local what=$1; shift
-	BENCH_LOG=$WORK/client.$TAP_N.log
-	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
-		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
-		-l ${CORES:-0} --vdev net_tap0,iface=rtsc0 -- --addr $STACK_IP/24 \
-		--role client --workload pingpong --server $KERNEL_IP --port 5001 \
-		--verify --quiet --duration 100 "$@" >"$BENCH_LOG" 2>&1 &
-	BENCH_PID=$!
-	# The tap appears when the port starts: give the kernel its address.
-	for i in $(seq 1 100); do
-		ip netns exec "$NS" ip link show rtsc0 >/dev/null 2>&1 && break
-		sleep 0.05
-	done
-	kernel_tap_up rtsc0
+	bench_client_start rtsc0 -l ${CORES:-0} --vdev net_tap0,iface=rtsc0 -- \
+		--addr $STACK_IP/24 --role client --workload pingpong \
+		--server $KERNEL_IP --port 5001 --verify --quiet --duration 100 "$@"
 	bench_wait
 	local rc=$?
 	grep -E "summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans|bad_csum" \

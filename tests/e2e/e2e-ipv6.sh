@@ -92,4 +92,23 @@ run "$WORK/curl6" 60 ip netns exec "$NS" curl -6 -s -S -o "$WORK/body6" \
 diag <"$WORK/curl6"
 tap_check "curl -6: 200 and 10000000 bytes" grep -q "^200 10000000$" "$WORK/curl6"
 bench_stop
+
+# The other direction: rtestack pings the kernel (rts_ping over ICMPv6,
+# rtestack-bench --proto icmp). The kernel's address is configured once the
+# tap appears; --ping-wait covers that and rtestack's own DAD.
+bench_client_start $IFC -l 0 --vdev net_tap0,iface=$IFC -- \
+	--addr $STACK_IP/24 --addr $S6/64 --role client --proto icmp \
+	--server $K6 --requests 30 --size 56 --ping-wait 2
+ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
+ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
+ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
+bench_wait
+rc=$?
+grep -E "ping |bytes from|no reply|icmp6_rx_echo_reply|nd_" "$BENCH_LOG" | tail -8 | diag
+tap_check "rtestack pings the kernel over IPv6: exit 0" test $rc = 0
+tap_check "rtestack ping -6: 30 sent, 30 received" \
+	grep -q "ping $K6: 30 sent, 30 received" "$BENCH_LOG"
+tap_check "replies came from the kernel's address with an RTT" \
+	test "$(grep -c "bytes from $K6: seq=[0-9]* time=" "$BENCH_LOG")" = 30
+check_mbufs
 e2e_done

@@ -23,4 +23,19 @@ tap_check "the kernel learned rtestack's MAC by ARP" grep -q lladdr <<<"$neigh"
 bench_stop
 tap_check "rtestack answered 300 echo requests" \
 	grep -q "icmp_tx_echo_reply 30[0-9]" "$BENCH_LOG"
+
+# The other direction: rtestack (rts_ping, rtestack-bench --proto icmp)
+# pings the kernel, resolving it by ARP.
+bench_client_start rtsp0 -l 0 --vdev net_tap0,iface=rtsp0 -- \
+	--addr $STACK_IP/24 --role client --proto icmp --server $KERNEL_IP \
+	--requests 50 --size 1000 --ping-wait 1
+bench_wait
+rc=$?
+grep -E "ping |no reply" "$BENCH_LOG" | diag
+tap_check "rtestack pings the kernel: exit 0" test $rc = 0
+tap_check "rtestack ping -s 1000: 50 sent, 50 received" \
+	grep -q "ping $KERNEL_IP: 50 sent, 50 received" "$BENCH_LOG"
+tap_check "every reply carried 1000 bytes back from the kernel" \
+	test "$(grep -c "1000 bytes from $KERNEL_IP: seq=" "$BENCH_LOG")" = 50
+check_mbufs
 e2e_done

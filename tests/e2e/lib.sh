@@ -132,6 +132,25 @@ bench_start() {
 	return 0
 }
 
+# bench_client_start IFC EAL-ARGS... -- BENCH-ARGS...: a bench that ends by
+# itself (a client) in $NS on the net_tap interface IFC named in the EAL
+# args; the kernel side of the tap is configured as soon as it appears.
+# Then bench_wait for its verdict.
+bench_client_start() {
+	local ifc=$1 i
+	shift
+	BENCH_LOG=$WORK/client.$TAP_N.log
+	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
+		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error "$@" \
+		>"$BENCH_LOG" 2>&1 &
+	BENCH_PID=$!
+	for i in $(seq 1 100); do
+		ip netns exec "$NS" ip link show "$ifc" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	kernel_tap_up "$ifc"
+}
+
 # bench_wait: wait for a bench that ends by itself (a client); its status.
 bench_wait() {
 	local rc
