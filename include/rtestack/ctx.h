@@ -200,6 +200,16 @@ int rts_neigh_learn(struct rts_ctx *ctx, const struct rts_ip *ip,
 /* Look up a resolved neighbour: 0 and *mac, or RTS_ENOENT. */
 int rts_neigh_lookup(struct rts_ctx *ctx, const struct rts_ip *ip,
 		     struct rts_mac *mac);
+/*
+ * Resolve @ip now: 0 and *mac when the cache already knows it; otherwise
+ * an ARP request or neighbour solicitation goes out (unless one already
+ * is under way) and RTS_EAGAIN is returned: handlers->neigh_resolved or
+ * neigh_failed tells the outcome (three tries, 1 s apart). RTS_EINVAL for
+ * the unspecified or one of our addresses, the route lookup's error when
+ * there is no source address for it, RTS_ENOSPC when the cache is full.
+ */
+int rts_neigh_resolve(struct rts_ctx *ctx, const struct rts_ip *ip,
+		      struct rts_mac *mac);
 
 /*
  * The Ethernet multicast addresses the context listens on: IPv6 all-nodes

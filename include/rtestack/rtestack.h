@@ -5,6 +5,7 @@
 
 #include "counters.h"
 #include "ctx.h"
+#include "inspect.h"
 #include "pkt.h"
 #include "tcp.h"
 #include "types.h"

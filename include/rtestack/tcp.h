@@ -171,6 +171,7 @@ struct rts_tcp_info {
 	uint32_t snd_wnd, rcv_wnd;
 	uint32_t unacked, unsent; /* bytes */
 	uint64_t retrans_segs;
+	uint32_t snd_una, snd_nxt, rcv_nxt; /* RFC 9293 §3.3.1 */
 };
 void rts_tcp_get_info(const struct rts_tcp_conn *c, struct rts_tcp_info *i);
 

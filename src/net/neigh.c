@@ -157,6 +157,7 @@ static struct rts_neigh *entry_alloc(struct rts_ctx *ctx, const struct rts_ip *i
 	rts_memset(&n->mac, 0, sizeof(n->mac));
 	n->state = RTS_NEIGH_INCOMPLETE;
 	n->probes = 0;
+	n->changed_ns = ctx->now_ns;
 	n->gen++;
 	b = ip_hash(ip) & t->hash_mask;
 	n->hnext = t->hash[b];
@@ -175,6 +176,7 @@ static void set_state(struct rts_ctx *ctx, struct rts_neigh *n, uint8_t state)
 		stale_add(t, n);
 	n->state = state;
 	n->probes = 0;
+	n->changed_ns = ctx->now_ns;
 	switch (state) {
 	case RTS_NEIGH_REACHABLE: {
 		/* RFC 4861 §6.3.2: uniform in 0.5 .. 1.5 x REACHABLE_TIME */
@@ -532,4 +534,33 @@ int rts_neigh_lookup(struct rts_ctx *ctx, const struct rts_ip *ip,
 		return RTS_ENOENT;
 	*mac = n->mac;
 	return 0;
+}
+
+/*
+ * Ask for @ip's link-layer address now (rtestack-cli "arp resolve"): the
+ * same entry and retries as a packet waiting for it would get.
+ */
+int rts_neigh_resolve(struct rts_ctx *ctx, const struct rts_ip *ip,
+		      struct rts_mac *mac)
+{
+	struct rts_neigh *n = rts_neigh_find(ctx, ip);
+	struct rts_route rt;
+	int rc;
+
+	if (rts_ip_is_any(ip) || rts_addr_is_local(ctx, ip))
+		return RTS_EINVAL;
+	if (n != NULL && n->state != RTS_NEIGH_INCOMPLETE) {
+		*mac = n->mac;
+		return 0;
+	}
+	if (n != NULL)
+		return RTS_EAGAIN; /* a solicitation is under way */
+	rc = rts_route_lookup(ctx, ip, NULL, &rt);
+	if (rc != 0)
+		return rc;
+	n = entry_alloc(ctx, ip);
+	if (n == NULL)
+		return RTS_ENOSPC;
+	solicit(ctx, n, false);
+	return RTS_EAGAIN;
 }

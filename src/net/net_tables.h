@@ -27,6 +27,7 @@ struct rts_neigh {
 	uint8_t probes;             /* solicitations sent in this state */
 	uint16_t n_pending;
 	uint32_t gen;               /* bumped on reuse and MAC change */
+	uint64_t changed_ns;        /* last state change (for tools: age) */
 	struct rts_neigh *hnext;    /* hash chain */
 	struct rts_neigh *lnext;    /* stale list (LRU) or free list */
 	struct rts_neigh *lprev;

@@ -436,4 +436,7 @@ void rts_tcp_get_info(const struct rts_tcp_conn *c, struct rts_tcp_info *i)
 	i->unacked = c->snd_max - c->snd_una;
 	i->unsent = tcp_sndq_unsent(c);
 	i->retrans_segs = c->retrans_segs;
+	i->snd_una = c->snd_una;
+	i->snd_nxt = c->snd_nxt;
+	i->rcv_nxt = c->rcv_nxt;
 }
