@@ -133,7 +133,8 @@ extern "C" {
 	X(tcp_sndbuf_full)                                                     \
 	X(tcp_timewait_reuse)                                                  \
 	X(tcp_rx_sack_rejected)    /* SACK blocks outside [snd_una, snd_max] */ \
-	X(tcp_sack_no_state)       /* SACK state pool empty: NewReno used */
+	X(tcp_sack_no_state)       /* SACK state pool empty: NewReno used */ \
+	X(tcp_rx_predicted)        /* segments taken by header prediction */
 
 #define RTS_COUNTERS_IPV6(X)                                                   \
 	X(ip6_rx)                                                              \

@@ -106,7 +106,10 @@ static bool ip4_input_plain(struct rts_ctx *ctx, struct rts_pkt *p,
 	l3.dst_mcast = false;
 	p->l3_len = RTS_IP4_HLEN;
 	rts_pkt_adj(p, RTS_IP4_HLEN);
-	deliver(ctx, p, &l3, false);
+	if (rts_likely(l3.proto == RTS_IPPROTO_TCP))
+		rts_tcp_input(ctx, p, &l3);
+	else
+		deliver(ctx, p, &l3, false);
 	return true;
 }
 

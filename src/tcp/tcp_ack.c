@@ -31,7 +31,7 @@ void tcp_challenge_ack(struct rts_tcp_conn *c)
 
 static const struct rts_tcp_cc_ops *cc_ops(const struct rts_tcp_conn *c)
 {
-	return rts_tcp_cc_get(c->cc.algo);
+	return rts_tcp_cc_ops_of(c->cc.algo);
 }
 
 /* SYN-RECEIVED → ESTABLISHED: the app learns of the connection now. */
@@ -271,5 +271,26 @@ bool tcp_ack_accepted(struct rts_tcp_conn *c, struct tcp_seg *s)
 		c->flags |= TF_ACKNOW;
 		tcp_enter_time_wait(c);
 	}
+	return true;
+}
+
+/*
+ * tcp_ack_accepted() for a predicted segment: ESTABLISHED, no SACK
+ * scoreboard, no recovery, ack in [snd_una, snd_max] and, without text,
+ * above snd_una, no SYN or FIN. A duplicate ACK, SACK processing and FIN
+ * handling can't happen then, unless an app callback during ack_new_data
+ * changed things: then the rest goes the general way.
+ */
+bool tcp_ack_predicted(struct rts_tcp_conn *c, struct tcp_seg *s)
+{
+	if (seq_gt(s->th.ack, c->snd_una)) {
+		ack_new_data(c, s);
+		if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED || c->sack)) {
+			if (c->state == RTS_TCP_CLOSED)
+				return false;
+			return tcp_ack_accepted(c, s); /* snd_una is at ack now */
+		}
+	}
+	update_window(c, s);
 	return true;
 }

@@ -49,6 +49,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rtestack/ctx.h>
+
 struct rts_tcp_cc {
 	uint32_t cwnd;        /* bytes */
 	uint32_t ssthresh;    /* bytes */
@@ -102,6 +104,11 @@ extern const struct rts_tcp_cc_ops rts_tcp_cc_cubic;
 
 /* The ops for an enum rts_cc_algo value (NewReno for unknown values). */
 const struct rts_tcp_cc_ops *rts_tcp_cc_get(uint8_t algo);
+/* The same, inline for the per-ACK call. */
+static inline const struct rts_tcp_cc_ops *rts_tcp_cc_ops_of(uint8_t algo)
+{
+	return algo == RTS_CC_CUBIC ? &rts_tcp_cc_cubic : &rts_tcp_cc_newreno;
+}
 
 /* Initial window in bytes: @segs * @mss, or for @segs == 0 the RFC 6928
  * value min(10*MSS, max(2*MSS, 14600)). */

@@ -307,7 +307,7 @@ static bool predicted(const struct rts_tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t ack = s->th.ack;
 
-	if (c->state != RTS_TCP_ESTABLISHED ||
+	if (c->state != RTS_TCP_ESTABLISHED || c->ctx->tcp.no_predict ||
 	    (s->th.flags & (uint8_t)~RTS_TH_PSH) != RTS_TH_ACK ||
 	    s->th.seq != c->rcv_nxt || s->o.n_sack || c->sack || c->ooo_head ||
 	    (c->flags & TF_IN_RECOVERY))
@@ -326,15 +326,29 @@ static bool predicted(const struct rts_tcp_conn *c, const struct tcp_seg *s)
 /* sync_input() for a predicted segment: the same steps, the checks done. */
 static void predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
+	c->ctx->cnt.tcp_rx_predicted++;
 	if (c->flags & TF_TS_OK) { /* RFC 7323 §4.3 */
 		c->ts_recent = s->o.ts_val;
 		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
 	}
-	if (!tcp_ack_accepted(c, s))
+	if (!tcp_ack_predicted(c, s))
 		return;
-	tcp_rcv_data_in_order(c, s);
-	if (c->state == RTS_TCP_CLOSED)
-		return;
+	if (s->len) {
+		struct rts_pkt *p = s->p;
+
+		/* An app callback during the ACK may have shut us down. */
+		if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED)) {
+			tcp_rcv_data(c, s);
+			if (c->state == RTS_TCP_CLOSED)
+				return;
+		} else {
+			s->p = NULL;
+			tcp_ack_policy(c, s->len);
+			tcp_deliver(c, p, s->off, s->len);
+			if (c->state == RTS_TCP_CLOSED)
+				return;
+		}
+	}
 	tcp_output(c);
 }
 
@@ -371,7 +385,8 @@ void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	if (c->state == RTS_TCP_CLOSED) {
 		tcp_conn_free(c->ctx, c);
 	} else {
-		tcp_sack_maybe_release(c);
+		if (c->sack)
+			tcp_sack_maybe_release(c);
 		tcp_timer_update(c);
 	}
 }

@@ -6,21 +6,7 @@
  */
 #include "tcp_seg.h"
 
-#define US 1000ull
 #define OOO_FIN (1u << 31) /* aux bit: the queued segment carried a FIN */
-
-void tcp_deliver(struct rts_tcp_conn *c, struct rts_pkt *p, uint32_t off,
-		 uint32_t len)
-{
-	c->rcv_nxt += len;
-	if ((c->flags & (TF_APP_CLOSED | TF_DETACHED)) || c->h == NULL ||
-	    c->h->data == NULL) {
-		rts_free(c->ctx, p); /* nobody reads: consumed at once */
-		return;
-	}
-	c->rcv_unconsumed += len;
-	c->h->data(c, c->user, p, off, len);
-}
 
 /* The peer's FIN, in order (RFC 9293 §3.10.7.4, eighth check). */
 static void peer_fin(struct rts_tcp_conn *c)
@@ -106,27 +92,6 @@ static void ooo_drain(struct rts_tcp_conn *c)
 	}
 }
 
-/* Decide between an immediate and a delayed ACK for in-order data. */
-static void ack_policy(struct rts_tcp_conn *c, uint32_t len)
-{
-	const struct rts_tcp_config *tc = &c->ctx->cfg.tcp;
-
-	if (len >= c->rcv_mss - 12u || len >= c->mss)
-		c->segs_unacked++;
-	if (c->segs_unacked >= 2 || tc->delack_us == 0 || c->ooo_head ||
-	    (c->flags & TF_QUICKACK)) {
-		c->flags |= TF_ACKNOW;
-		/* Quick-ack for the first few segments, then delayed ACKs. */
-		if ((c->flags & TF_QUICKACK) && c->rcv_nxt - c->irs > 16u * c->rcv_mss)
-			c->flags &= ~(uint32_t)TF_QUICKACK;
-		return;
-	}
-	if (!(c->flags & TF_DELACK)) {
-		c->flags |= TF_DELACK;
-		c->t_delack = c->ctx->now_ns + tc->delack_us * US;
-	}
-}
-
 /* Text we can't use must still be freed; the rest goes to the app. */
 void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
@@ -188,7 +153,7 @@ void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 		bool had_ooo = c->ooo_head != NULL;
 
 		s->p = NULL;
-		ack_policy(c, len);
+		tcp_ack_policy(c, len);
 		tcp_deliver(c, p, off, len);
 		if (c->state == RTS_TCP_CLOSED)
 			return;
@@ -201,22 +166,4 @@ void tcp_rcv_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	}
 	if (fin && c->rcv_nxt == seq + len)
 		peer_fin(c);
-}
-
-void tcp_rcv_data_in_order(struct rts_tcp_conn *c, struct tcp_seg *s)
-{
-	struct rts_pkt *p = s->p;
-
-	if (s->len == 0)
-		return;
-	/* An app callback during the ACK may have closed the connection. */
-	if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED &&
-			 c->state != RTS_TCP_FIN_WAIT_1 &&
-			 c->state != RTS_TCP_FIN_WAIT_2)) {
-		tcp_rcv_data(c, s);
-		return;
-	}
-	s->p = NULL;
-	ack_policy(c, s->len);
-	tcp_deliver(c, p, s->off, s->len);
 }

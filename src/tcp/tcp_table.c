@@ -65,37 +65,10 @@ void rts_tcp_fini(struct rts_ctx *ctx)
 		t->listeners[i].in_use = false;
 }
 
-static inline uint32_t tuple_hash(const struct rts_ip *raddr, uint16_t rport,
-				  uint16_t lport, const struct rts_ip *laddr)
-{
-	uint64_t h = raddr->u64[1] ^ (raddr->u64[0] * 0x9e3779b97f4a7c15ull);
-
-	h ^= laddr->u64[1] * 0xc2b2ae3d27d4eb4full;
-	h ^= ((uint64_t)rport << 16 | lport) * 0x165667b19e3779f9ull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return (uint32_t)(h >> 32);
-}
-
-struct rts_tcp_conn *tcp_lookup(struct rts_ctx *ctx, const struct rts_ip *laddr,
-				uint16_t lport, const struct rts_ip *raddr,
-				uint16_t rport)
-{
-	struct rts_tcp_tables *t = &ctx->tcp;
-	struct rts_tcp_conn *c;
-
-	c = t->hash[tuple_hash(raddr, rport, lport, laddr) & t->hash_mask];
-	for (; c; c = c->hnext)
-		if (c->rport == rport && c->lport == lport &&
-		    rts_ip_eq(&c->raddr, raddr) && rts_ip_eq(&c->laddr, laddr))
-			return c;
-	return NULL;
-}
-
 void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
-	uint32_t b = tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
+	uint32_t b = tcp_tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
 		     t->hash_mask;
 
 	c->hnext = t->hash[b];
@@ -105,7 +78,7 @@ void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 static void hash_remove(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
-	uint32_t b = tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
+	uint32_t b = tcp_tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
 		     t->hash_mask;
 	struct rts_tcp_conn **pp = &t->hash[b];
 

@@ -23,6 +23,7 @@ struct rts_tcp_tables {
 	uint64_t syncookie_key[2];
 	uint32_t challenge_acks_this_sec; /* RFC 5961 §7 rate limit */
 	uint64_t challenge_sec;
+	bool no_predict;                 /* tests: every segment the long way */
 };
 
 #endif
