@@ -329,7 +329,23 @@ static inline struct rts_pkt *clone_segment(struct ml_pool *pool,
 
 struct rts_pkt *ml_pool_clone(struct ml_pool *pool, struct rts_pkt *p)
 {
-	struct rts_pkt *head = clone_segment(pool, p), *tail = head;
+	struct rts_pkt *head, *tail;
+
+	/* One segment (what TCP clones): the descriptor is the whole job. */
+	if (__builtin_expect(p->next == NULL, 1)) {
+		head = clone_segment(pool, p);
+		if (head == NULL)
+			goto fail;
+		head->ol_flags = p->ol_flags;
+		head->l2_len = p->l2_len;
+		head->l3_len = p->l3_len;
+		head->l4_len = p->l4_len;
+		head->tso_segsz = p->tso_segsz;
+		pool->st_clones++;
+		return head;
+	}
+	head = clone_segment(pool, p);
+	tail = head;
 
 	if (head == NULL)
 		goto fail;

@@ -10,7 +10,7 @@ bool rts_flow4_build(struct rts_ctx *ctx, struct rts_flow4 *f,
 		     const struct rts_ip *src, const struct rts_ip *dst,
 		     uint8_t proto)
 {
-	const struct rts_mac *mac = rts_neigh_ref_mac(&f->nh);
+	const struct rts_mac *mac = rts_flow4_nh_ok(f) ? &f->nh.n->mac : NULL;
 	struct rts_ipv4 ip;
 	uint8_t *h = f->hdr;
 
@@ -38,12 +38,12 @@ int rts_flow4_output(struct rts_ctx *ctx, struct rts_flow4 *f,
 		     struct rts_pkt *p, const struct rts_ip *src,
 		     const struct rts_ip *dst, uint8_t proto)
 {
-	uint32_t tot = p->pkt_len + RTS_IP4_HLEN;
-	uint16_t id, len_be, id_be;
+	uint32_t l4_len = p->pkt_len;
 	uint8_t *h;
 
-	if (rts_unlikely(!f->ready || rts_neigh_ref_mac(&f->nh) == NULL ||
-			 (tot > ctx->cfg.mtu && !(p->ol_flags & RTS_PKT_TX_TSO)) ||
+	if (rts_unlikely(!f->ready || !rts_flow4_nh_ok(f) ||
+			 (l4_len + RTS_IP4_HLEN > ctx->cfg.mtu &&
+			  !(p->ol_flags & RTS_PKT_TX_TSO)) ||
 			 rts_pkt_headroom(p) < RTS_FLOW4_HLEN)) {
 		int rc = rts_ip_output_ref(ctx, p, src, dst, proto, true, &f->nh);
 
@@ -51,27 +51,9 @@ int rts_flow4_output(struct rts_ctx *ctx, struct rts_flow4 *f,
 		return rc;
 	}
 	h = rts_pkt_prepend(p, RTS_FLOW4_HLEN);
-	rts_memcpy(h, f->hdr, RTS_FLOW4_HLEN);
-	if (tot > 0xffff)
-		tot = 0xffff; /* TSO: the device rewrites it per segment */
-	id = ctx->net.ip_id++;
-	len_be = rts_htons((uint16_t)tot);
-	id_be = rts_htons(id);
-	rts_memcpy(h + RTS_ETH_HLEN + 2, &len_be, 2);
-	rts_memcpy(h + RTS_ETH_HLEN + 4, &id_be, 2);
-	p->l2_len = RTS_ETH_HLEN;
-	p->l3_len = RTS_IP4_HLEN;
-	if (ctx->cfg.caps.flags & RTS_CAP_TX_IP_CSUM) {
-		p->ol_flags |= RTS_PKT_TX_IPV4 | RTS_PKT_TX_IP_CSUM;
-	} else {
-		uint16_t c = rts_csum_finish(
-			rts_csum_combine(rts_csum_combine(f->sum, len_be), id_be));
-
-		rts_memcpy(h + RTS_ETH_HLEN + 10, &c, 2);
-		if (p->ol_flags & (RTS_PKT_TX_TCP_CSUM | RTS_PKT_TX_TSO))
-			p->ol_flags |= RTS_PKT_TX_IPV4;
-	}
-	ctx->cnt.ip4_tx++;
+	if (l4_len + RTS_IP4_HLEN > 0xffff)
+		l4_len = 0xffff - RTS_IP4_HLEN; /* TSO: the device rewrites it */
+	rts_flow4_fill(ctx, f, p, h, l4_len);
 	rts_tx_frame(ctx, p);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "net/neigh.h"
 #include "net/net.h"
+#include "wire/csum.h"
 
 #define RTS_FLOW4_HLEN 34 /* Ethernet II + IPv4 without options */
 
@@ -26,6 +27,50 @@ struct rts_flow4 {
 	uint16_t sum;               /* folded sum of the constant IPv4 fields */
 	struct rts_neigh_ref nh;
 };
+
+/*
+ * Is the next hop's MAC in @f still good to use? Packets go to the cached
+ * MAC in REACHABLE, DELAY and PROBE alike (RFC 4861 §7.3.3); STALE takes
+ * the full path once, which moves the entry to DELAY. A peer that only
+ * receives (its ACKs never confirm it) so keeps the template.
+ */
+static inline bool rts_flow4_nh_ok(const struct rts_flow4 *f)
+{
+	const struct rts_neigh *n = f->nh.n;
+
+	return n != NULL && n->gen == f->nh.gen &&
+	       (n->state == RTS_NEIGH_REACHABLE || n->state >= RTS_NEIGH_DELAY);
+}
+
+/*
+ * The frame at @h (@l4_len bytes of L4 header and payload follow the 34
+ * bytes of Ethernet and IPv4 header) through @f: template, total length,
+ * ID, header checksum or its offload mark. The caller checked
+ * rts_flow4_nh_ok() and the MTU; @p's L4 offload marks are already set.
+ */
+static inline void rts_flow4_fill(struct rts_ctx *ctx, const struct rts_flow4 *f,
+				  struct rts_pkt *p, uint8_t *h, uint32_t l4_len)
+{
+	uint16_t len_be = rts_htons((uint16_t)(l4_len + RTS_IP4_HLEN));
+	uint16_t id_be = rts_htons(ctx->net.ip_id++);
+
+	rts_memcpy(h, f->hdr, RTS_FLOW4_HLEN);
+	rts_memcpy(h + RTS_ETH_HLEN + 2, &len_be, 2);
+	rts_memcpy(h + RTS_ETH_HLEN + 4, &id_be, 2);
+	p->l2_len = RTS_ETH_HLEN;
+	p->l3_len = RTS_IP4_HLEN;
+	if (ctx->cfg.caps.flags & RTS_CAP_TX_IP_CSUM) {
+		p->ol_flags |= RTS_PKT_TX_IPV4 | RTS_PKT_TX_IP_CSUM;
+	} else {
+		uint16_t c = rts_csum_finish(
+			rts_csum_combine(rts_csum_combine(f->sum, len_be), id_be));
+
+		rts_memcpy(h + RTS_ETH_HLEN + 10, &c, 2);
+		if (p->ol_flags & (RTS_PKT_TX_TCP_CSUM | RTS_PKT_TX_TSO))
+			p->ol_flags |= RTS_PKT_TX_IPV4;
+	}
+	ctx->cnt.ip4_tx++;
+}
 
 /* Build (or rebuild) @f for @src → @dst; false if the next hop's MAC is
  * not known yet (the normal path resolves it). */

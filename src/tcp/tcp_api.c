@@ -180,6 +180,7 @@ static void sndq_append(struct rts_tcp_conn *c, struct rts_pkt *p)
 {
 	p->q_next = NULL;
 	p->seq = c->snd_end;
+	p->aux = 0; /* no headers in its headroom yet (tcp_output.c) */
 	if (c->sndq_tail)
 		c->sndq_tail->q_next = p;
 	else

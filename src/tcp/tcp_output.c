@@ -2,22 +2,38 @@
 /*
  * rtestack — TCP output: what to send now, segment building, checksums.
  *
- * The send queue holds payload only. Every transmission builds a fresh
- * header buffer; the payload is copied into it (small segments, or devices
- * without multi-segment TX) or chained to it as clones of the queued
- * buffers (zero-copy), so a retransmission never touches bytes a device may
- * still be reading.
+ * The send queue holds payload only; a transmission never touches bytes a
+ * device may still be reading. The first transmission of a queued buffer
+ * writes the headers into that buffer's headroom and sends a clone of it
+ * (one descriptor, no copy); later ones (retransmissions, segments that
+ * start inside a buffer) build a fresh header buffer and copy the payload
+ * into it (small segments, or devices without multi-segment TX) or chain
+ * clones of the queued buffers behind it.
+ *
+ * Established segments over IPv4 with at most the timestamp option take
+ * send_fast(): whole-field stores into one buffer, the flow's prebuilt
+ * Ethernet + IPv4 header. Everything else (SYN, RST, SACK blocks, IPv6,
+ * TSO, an unresolved next hop) takes send_segment()'s general path.
  */
 #include "tcp_conn.h"
 
 /* Below this many payload bytes a copy is cheaper than clone + chain. */
 #define TCP_CLONE_MIN 512
+/* sndq entry's aux: its headroom carried the headers of a transmission. */
+#define SNDQ_HDR_USED 1u
+/* TCP header bytes with the timestamp option (RFC 7323 Appendix A layout). */
+#define TCP_HLEN_TS (RTS_TCP_HLEN + 12)
 
-uint32_t tcp_rcv_space(const struct rts_tcp_conn *c)
+static inline uint32_t rcv_space(const struct rts_tcp_conn *c)
 {
 	uint32_t buf = c->ctx->cfg.tcp.rcv_buf;
 
 	return c->rcv_unconsumed >= buf ? 0 : buf - c->rcv_unconsumed;
+}
+
+uint32_t tcp_rcv_space(const struct rts_tcp_conn *c)
+{
+	return rcv_space(c);
 }
 
 /*
@@ -27,7 +43,7 @@ uint32_t tcp_rcv_space(const struct rts_tcp_conn *c)
  */
 static uint16_t window_field(struct rts_tcp_conn *c, bool syn)
 {
-	uint32_t space = tcp_rcv_space(c);
+	uint32_t space = rcv_space(c);
 	uint32_t adv_left = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	uint32_t step = RTS_MIN(c->ctx->cfg.tcp.rcv_buf / 2, (uint32_t)c->rcv_mss);
 	uint8_t ws = syn ? 0 : c->rcv_wscale;
@@ -158,11 +174,162 @@ static bool l4_csum_offload(const struct rts_tcp_conn *c)
 				       : (caps & RTS_CAP_TX_L4_CSUM6) != 0;
 }
 
+/* The fixed header and, with @thl = TCP_HLEN_TS, the timestamp option;
+ * checksum zero. */
+static inline void put_tcp_header(struct rts_tcp_conn *c, uint8_t *b,
+				  uint32_t seq, uint8_t flags, uint32_t thl)
+{
+	static const uint8_t ts_kind[4] = { RTS_TCPOPT_NOP, RTS_TCPOPT_NOP,
+					    RTS_TCPOPT_TS, 10 };
+	uint16_t ports[2] = { rts_htons(c->lport), rts_htons(c->rport) };
+	uint32_t zero = 0;
+
+	rts_memcpy(b, ports, 4);
+	rts_put_be32(b + 4, seq);
+	rts_put_be32(b + 8, (flags & RTS_TH_ACK) ? c->rcv_nxt : 0);
+	b[12] = (uint8_t)(thl << 2);
+	b[13] = flags;
+	rts_put_be16(b + 14, window_field(c, false));
+	rts_memcpy(b + 16, &zero, 4);
+	if (thl == TCP_HLEN_TS) {
+		rts_memcpy(b + 20, ts_kind, 4);
+		rts_put_be32(b + 24, tcp_ts_now(c));
+		rts_put_be32(b + 28, c->ts_recent);
+	}
+}
+
+/* What every sent segment changes in the connection and the counters. */
+static inline void note_sent(struct rts_tcp_conn *c, uint32_t len,
+			     uint8_t flags)
+{
+	struct rts_ctx *ctx = c->ctx;
+
+	if (flags & RTS_TH_ACK) {
+		c->flags &= ~(uint32_t)(TF_ACKNOW | TF_DELACK);
+		c->t_delack = 0;
+		c->segs_unacked = 0;
+	}
+	c->last_tx_ns = ctx->now_ns;
+	ctx->cnt.tcp_tx_segs++;
+	ctx->cnt.tcp_tx_bytes += len;
+}
+
+/*
+ * The frame for [seq, seq+len) in the headroom of the queue entry holding
+ * it, if that is the first transmission from it (NULL: copy instead).
+ * *@sum gets the payload's sum when checksums are computed here.
+ */
+static struct rts_pkt *frame_in_place(struct rts_tcp_conn *c, uint32_t seq,
+				      uint32_t len, uint32_t hl, bool sum_it,
+				      uint32_t *sum)
+{
+	struct rts_ctx *ctx = c->ctx;
+	struct rts_pkt *q = sndq_find(c, seq);
+	struct rts_pkt *f;
+
+	if (q->seq != seq || len > q->len || (q->aux & SNDQ_HDR_USED) ||
+	    rts_pkt_headroom(q) < hl || ctx->ops->clone == NULL)
+		return NULL;
+	f = ctx->ops->clone(ctx->be, q);
+	if (rts_unlikely(f == NULL)) {
+		ctx->cnt.pkt_clone_fail++;
+		return NULL;
+	}
+	q->aux |= SNDQ_HDR_USED;
+	c->snd_hint = q;
+	f->data = q->data - hl;
+	f->len = f->pkt_len = hl + len;
+	f->next = NULL;
+	f->ol_flags = 0;
+	f->tso_segsz = 0;
+	if (sum_it)
+		*sum = rts_csum_add(0, q->data, len);
+	return f;
+}
+
+/*
+ * The established fast path (see the top of the file): IPv4 through the
+ * flow's template, at most the timestamp option, one buffer per frame.
+ * Returns 1 when the segment needs the general path instead.
+ */
+static int send_fast(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+		     uint8_t flags)
+{
+	struct rts_ctx *ctx = c->ctx;
+	uint32_t thl = (c->flags & TF_TS_OK) ? TCP_HLEN_TS : RTS_TCP_HLEN;
+	uint32_t hl = RTS_FLOW4_HLEN + thl;
+	bool offload = (ctx->cfg.caps.flags & RTS_CAP_TX_L4_CSUM) != 0;
+	uint32_t csum = 0;
+	struct rts_pkt *h = NULL;
+	uint8_t *b, *t;
+
+	if (rts_unlikely(!c->flow.ready || !rts_flow4_nh_ok(&c->flow) ||
+			 thl + len + RTS_IP4_HLEN > ctx->cfg.mtu))
+		return 1;
+	if (len) /* a clone costs less than a buffer and a copy */
+		h = frame_in_place(c, seq, len, hl, !offload, &csum);
+	if (h == NULL) {
+		h = rts_alloc(ctx);
+		if (rts_unlikely(h == NULL)) {
+			ctx->cnt.tcp_tx_no_buf++;
+			return RTS_ENOBUFS;
+		}
+		if (rts_unlikely(rts_pkt_tailroom(h) < hl + len)) {
+			rts_free(ctx, h);
+			return 1; /* small buffers: clone and chain */
+		}
+		h->len = h->pkt_len = hl + len;
+		if (len)
+			csum = copy_payload(c, seq, len, h->data + hl, !offload, 0);
+	}
+	b = h->data;
+	t = b + RTS_FLOW4_HLEN;
+	put_tcp_header(c, t, seq, flags, thl);
+	if (rts_unlikely(c->phdr_sum == 0))
+		c->phdr_sum = rts_csum_pseudo(&c->laddr, &c->raddr, 6, 0);
+	if (offload) {
+		/* DPDK convention: the pseudo-header sum, uncomplemented. */
+		uint16_t ph = rts_csum_fold16(rts_csum_combine(
+			c->phdr_sum, rts_htons((uint16_t)(thl + len))));
+
+		rts_memcpy(t + 16, &ph, 2);
+		h->ol_flags |= RTS_PKT_TX_TCP_CSUM;
+		h->l4_len = (uint16_t)thl;
+	} else {
+		uint16_t v;
+
+		csum = rts_csum_combine(rts_csum_add(csum, t, thl), c->phdr_sum);
+		v = rts_csum_finish(rts_csum_combine(
+			csum, rts_htons((uint16_t)(thl + len))));
+		rts_memcpy(t + 16, &v, 2);
+	}
+	rts_flow4_fill(ctx, &c->flow, h, b, thl + len);
+	note_sent(c, len, flags);
+	rts_tx_frame(ctx, h);
+	return 0;
+}
+
 /*
  * Build and send one segment: header with @flags at @seq, @len bytes of
  * queued payload. @tso_segsz > 0 asks the device to cut it up.
  */
+static int send_segment_general(struct rts_tcp_conn *c, uint32_t seq,
+				uint32_t len, uint8_t flags, uint16_t tso_segsz);
+
 static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+			uint8_t flags, uint16_t tso_segsz)
+{
+	if (rts_likely(!(flags & (RTS_TH_SYN | RTS_TH_RST)) && c->sack == NULL &&
+		       tso_segsz == 0 && rts_ip_is_v4(&c->raddr))) {
+		int rc = send_fast(c, seq, len, flags);
+
+		if (rts_likely(rc <= 0))
+			return rc;
+	}
+	return send_segment_general(c, seq, len, flags, tso_segsz);
+}
+
+static int send_segment_general(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 			uint8_t flags, uint16_t tso_segsz)
 {
 	struct rts_ctx *ctx = c->ctx;
@@ -265,14 +432,7 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 
 		rts_memcpy(b + 16, &v, 2);
 	}
-	if (flags & RTS_TH_ACK) {
-		c->flags &= ~(uint32_t)(TF_ACKNOW | TF_DELACK);
-		c->t_delack = 0;
-		c->segs_unacked = 0;
-	}
-	c->last_tx_ns = ctx->now_ns;
-	ctx->cnt.tcp_tx_segs++;
-	ctx->cnt.tcp_tx_bytes += len;
+	note_sent(c, len, flags);
 	if (rts_likely(rts_ip_is_v4(&c->raddr)))
 		rts_flow4_output(ctx, &c->flow, h, &c->laddr, &c->raddr, 6);
 	else
@@ -395,9 +555,12 @@ int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
 	return rc;
 }
 
-void tcp_output(struct rts_tcp_conn *c)
+/* The body of tcp_output() once there is something to do. */
+static void output_body(struct rts_tcp_conn *c)
 {
 	bool sent = false;
+	uint16_t tso_max;
+	uint32_t burst;
 
 	/* In SACK recovery the pipe, not cwnd - flight, decides (RFC 6675). */
 	if ((c->flags & TF_IN_RECOVERY) && c->sack &&
@@ -407,32 +570,27 @@ void tcp_output(struct rts_tcp_conn *c)
 		tcp_sack_recovery_send(c);
 		if (c->ctx->cnt.tcp_tx_segs != before)
 			return;
+		if (c->snd_nxt == c->snd_end &&
+		    !(c->flags & (TF_ACKNOW | TF_FIN_QUEUED)))
+			return;
 	}
-
-	/* Nothing to send and no ACK owed: the common call from input. */
-	if (c->snd_nxt == c->snd_end && !(c->flags & (TF_ACKNOW | TF_FIN_QUEUED)))
-		return;
 	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT) {
 		if ((c->flags & TF_ACKNOW) && c->state == RTS_TCP_TIME_WAIT)
 			tcp_send_ctl(c, RTS_TH_ACK);
 		return;
 	}
+	burst = max_burst(c, &tso_max);
 	for (;;) {
 		uint32_t unsent = tcp_sndq_unsent(c);
 		uint32_t wnd = RTS_MIN(c->snd_wnd, c->cc.cwnd);
 		uint32_t limit = c->snd_una + wnd;
 		uint32_t usable = seq_gt(limit, c->snd_nxt) ? limit - c->snd_nxt : 0;
-		uint16_t tso = 0;
-		uint32_t len = RTS_MIN(unsent, usable);
-		uint32_t burst = max_burst(c, &tso);
-		bool fin;
+		uint32_t len = RTS_MIN(RTS_MIN(unsent, usable), burst);
+		uint16_t tso = len > c->mss ? tso_max : 0;
+		bool fin = (c->flags & TF_FIN_QUEUED) &&
+			   seq_leq(c->snd_nxt, c->snd_end) &&
+			   c->snd_nxt + len == c->snd_end;
 
-		if (len > burst)
-			len = burst;
-		if (len <= c->mss)
-			tso = 0;
-		fin = (c->flags & TF_FIN_QUEUED) && seq_leq(c->snd_nxt, c->snd_end) &&
-		      c->snd_nxt + len == c->snd_end;
 		if (len == 0 && !fin)
 			break;
 		if (len && len < c->mss && !fin && !small_segment_ok(c, len, unsent))
@@ -449,7 +607,8 @@ void tcp_output(struct rts_tcp_conn *c)
 		}
 		after_send(c, len, fin);
 		sent = true;
-		if (fin)
+		/* All sent and no FIN to follow: the next round finds nothing. */
+		if (fin || (len == unsent && !(c->flags & TF_FIN_QUEUED)))
 			break;
 	}
 	if (!sent && (c->flags & TF_ACKNOW))
@@ -458,6 +617,15 @@ void tcp_output(struct rts_tcp_conn *c)
 	if (tcp_sndq_unsent(c) && c->snd_wnd == 0 && c->snd_max == c->snd_una &&
 	    c->t_rexmt == 0)
 		tcp_rto_arm(c);
+}
+
+void tcp_output(struct rts_tcp_conn *c)
+{
+	/* Nothing to send and no ACK owed: the common call from input. */
+	if (c->snd_nxt == c->snd_end &&
+	    !(c->flags & (TF_ACKNOW | TF_FIN_QUEUED | TF_IN_RECOVERY)))
+		return;
+	output_body(c);
 }
 
 /* Free queue entries wholly below snd_una; trim a partly acked head. */

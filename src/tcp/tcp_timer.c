@@ -64,7 +64,8 @@ void tcp_rto_arm(struct rts_tcp_conn *c)
  */
 void tcp_rexmt_arm(struct rts_tcp_conn *c)
 {
-	uint64_t pto, rto = backed_off_rto(c);
+	const struct rts_tcp_config *tc = &c->ctx->cfg.tcp;
+	uint64_t pto, d;
 
 	if (c->srtt_us == 0 || (c->flags & (TF_TLP_SENT | TF_IN_RECOVERY)) ||
 	    c->backoff || (c->state != RTS_TCP_ESTABLISHED &&
@@ -74,15 +75,20 @@ void tcp_rexmt_arm(struct rts_tcp_conn *c)
 	}
 	pto = 2ull * c->srtt_us;
 	if (tcp_flight(c) <= c->mss)
-		pto += c->ctx->cfg.tcp.delack_us;
+		pto += tc->delack_us;
 	if (pto < 10000)
 		pto = 10000;
-	if (pto >= rto) {
+	/* backoff is 0 here: the RTO is rto_us, capped */
+	if (pto >= c->rto_us || pto >= tc->rto_max_us) {
 		tcp_rto_arm(c);
 		return;
 	}
 	c->flags |= TF_PTO;
-	c->t_rexmt = c->ctx->now_ns + pto * US;
+	d = c->ctx->now_ns + pto * US;
+	c->t_rexmt = d;
+	/* The entry already fires no later: it re-evaluates then (lazy). */
+	if (rts_timer_armed(&c->timer) && c->timer.expire_ns <= d)
+		return;
 	tcp_timer_update(c);
 }
 

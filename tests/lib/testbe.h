@@ -43,7 +43,8 @@ long testbe_outstanding(void);
 
 /* Buffers of @buf_size bytes (headroom included) from now on. */
 void testbe_set_buf_size(struct testbe *be, uint32_t buf_size);
-/* Fail every alloc after @n more succeed (-1: never fail). */
+/* Fail every alloc after @n more succeed (-1: never fail); clones fail
+ * while allocs do. */
 void testbe_fail_alloc_after(struct testbe *be, long n);
 /* ol_flags set on every injected frame (e.g. RTS_PKT_RX_L4_CSUM_GOOD). */
 void testbe_set_rx_flags(struct testbe *be, uint32_t flags);
