@@ -135,12 +135,12 @@ while len(got) < len(data):
         break
     got += chunk
 print("echo ok" if got == data else "echo MISMATCH %d" % len(got), flush=True)
-time.sleep(3)
+time.sleep(5)
 s.close()
 EOF
 PY_PID=$!
 PIDS+=($PY_PID)
-for i in $(seq 1 100); do
+for i in $(seq 1 200); do
 	grep -q "echo" "$WORK/tcp" && break
 	sleep 0.05
 done

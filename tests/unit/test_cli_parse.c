@@ -148,6 +148,10 @@ RTS_TEST(listen_close_set_sleep_echo)
 	RTS_CHECK_EQ(parse("sleep soon"), -1);
 	RTS_CHECK_EQ(parse("echo  hello   world"), 0);
 	RTS_CHECK(strcmp(cmd.word, "hello   world") == 0);
+	RTS_CHECK_EQ(parse("echo marker-1   # a comment"), 0);
+	RTS_CHECK(strcmp(cmd.word, "marker-1") == 0);
+	RTS_CHECK_EQ(parse("echo"), 0);
+	RTS_CHECK(cmd.word[0] == '\0');
 }
 
 RTS_TEST(unknown_commands_give_an_error_and_a_usage)
