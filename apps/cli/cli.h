@@ -54,6 +54,7 @@ struct cli_op {
 	enum cli_cmd_id id;      /* CLI_CMD_COUNT: none */
 	struct cli_cmd cmd;
 	uint64_t deadline_ns;
+	bool cancelled;          /* Ctrl-C at a terminal: end it now */
 	/* ping */
 	uint16_t ping_id;
 	uint32_t sent, received;

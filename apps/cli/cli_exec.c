@@ -122,7 +122,7 @@ bool cli_op_tick(struct cli *c, uint64_t now)
 		busy = cli_resolve_tick(c, now);
 		break;
 	case CLI_SLEEP:
-		busy = now < c->op.deadline_ns && !cli_stop;
+		busy = now < c->op.deadline_ns && !cli_stop && !c->op.cancelled;
 		break;
 	default:
 		return false;

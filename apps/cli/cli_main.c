@@ -23,6 +23,7 @@
 #include "cli.h"
 
 volatile int cli_stop;
+static volatile sig_atomic_t cli_interrupted;
 
 /* Where commands come from: the queued lines first, then stdin. */
 struct cli_input {
@@ -40,8 +41,23 @@ struct cli_input {
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	cli_stop = 1;
+	if (sig == SIGINT)
+		cli_interrupted = 1;
+	else
+		cli_stop = 1;
+}
+
+/* Ctrl-C at a terminal ends the command in progress (like ping(8));
+ * otherwise, or with none in progress, it ends the CLI. */
+static void handle_interrupt(struct cli *c)
+{
+	if (!cli_interrupted)
+		return;
+	cli_interrupted = 0;
+	if (c->tty && c->op.id != CLI_CMD_COUNT)
+		c->op.cancelled = true;
+	else
+		cli_stop = 1;
 }
 
 static void install_signals(void)
@@ -304,6 +320,7 @@ static void loop(struct cli *c, struct cli_input *in)
 		bool busy = cli_op_tick(c, now);
 		bool ran = false;
 
+		handle_interrupt(c);
 		if (!busy)
 			ran = run_next(c, in);
 		rts_flush(c->ctx);

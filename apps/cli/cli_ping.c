@@ -74,7 +74,7 @@ bool cli_ping_tick(struct cli *c, uint64_t now)
 	struct cli_op *op = &c->op;
 	int rc;
 
-	if (cli_stop || (op->sent == op->cmd.count &&
+	if (cli_stop || op->cancelled || (op->sent == op->cmd.count &&
 			 (op->received == op->sent || now >= op->deadline_ns))) {
 		ping_summary(c);
 		return false;
@@ -141,7 +141,8 @@ void cli_resolve_start(struct cli *c, const struct cli_cmd *cmd, uint64_t now)
 	} else if (rc != RTS_EAGAIN) {
 		cli_ip_str(&cmd->ip, ip, sizeof(ip));
 		fprintf(c->out, "error: resolve %s: %s\nusage: %s\n", ip,
-			rts_strerror(rc), cli_usage(CLI_RESOLVE));
+			rts_strerror(rc), rts_ip_is_v4(&cmd->ip) ?
+			"arp resolve IPV4" : "ndp resolve IPV6");
 		c->op.failed = true;
 		c->op.resolved = true; /* reported already */
 	}
@@ -151,7 +152,8 @@ bool cli_resolve_tick(struct cli *c, uint64_t now)
 {
 	if (c->op.resolved)
 		return false;
-	if (c->op.failed || now >= c->op.deadline_ns || cli_stop) {
+	if (c->op.failed || now >= c->op.deadline_ns || cli_stop ||
+	    c->op.cancelled) {
 		resolve_print(c, NULL);
 		return false;
 	}

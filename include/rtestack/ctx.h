@@ -205,7 +205,8 @@ int rts_neigh_lookup(struct rts_ctx *ctx, const struct rts_ip *ip,
  * an ARP request or neighbour solicitation goes out (unless one already
  * is under way) and RTS_EAGAIN is returned: handlers->neigh_resolved or
  * neigh_failed tells the outcome (three tries, 1 s apart). RTS_EINVAL for
- * the unspecified or one of our addresses, the route lookup's error when
+ * the unspecified address, one of ours, a multicast or broadcast one; the
+ * route lookup's error when
  * there is no source address for it, RTS_ENOSPC when the cache is full.
  */
 int rts_neigh_resolve(struct rts_ctx *ctx, const struct rts_ip *ip,

@@ -5,6 +5,7 @@
  */
 #include "neigh.h"
 
+#include "net.h"
 #include "wire/eth.h"
 
 static uint32_t ip_hash(const struct rts_ip *ip)
@@ -536,6 +537,17 @@ int rts_neigh_lookup(struct rts_ctx *ctx, const struct rts_ip *ip,
 	return 0;
 }
 
+/* A unicast neighbour that is not us: the only kind worth soliciting. */
+static bool resolvable(const struct rts_ctx *ctx, const struct rts_ip *ip)
+{
+	if (rts_ip_is_any(ip) || rts_addr_is_local(ctx, ip))
+		return false;
+	if (!rts_ip_is_v4(ip))
+		return ip->u8[0] != 0xff; /* RFC 4291 §2.7 multicast */
+	/* RFC 1112 class D and broadcasts (ours and limited) */
+	return ip->u8[12] < 224 && !rts_ip4_is_bcast(ctx, rts_ip_v4_be(ip));
+}
+
 /*
  * Ask for @ip's link-layer address now (rtestack-cli "arp resolve"): the
  * same entry and retries as a packet waiting for it would get.
@@ -547,7 +559,7 @@ int rts_neigh_resolve(struct rts_ctx *ctx, const struct rts_ip *ip,
 	struct rts_route rt;
 	int rc;
 
-	if (rts_ip_is_any(ip) || rts_addr_is_local(ctx, ip))
+	if (!resolvable(ctx, ip))
 		return RTS_EINVAL;
 	if (n != NULL && n->state != RTS_NEIGH_INCOMPLETE) {
 		*mac = n->mac;

@@ -93,8 +93,9 @@ static void take_rtt_sample(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	}
 }
 
-/* An ACK that advances snd_una. */
-static void ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
+/* An ACK that advances snd_una (inlined: most of the predicted path). */
+static inline __attribute__((always_inline)) void
+ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
 	struct rts_ctx *ctx = c->ctx;
 	uint32_t ack = s->th.ack;
@@ -275,22 +276,44 @@ bool tcp_ack_accepted(struct rts_tcp_conn *c, struct tcp_seg *s)
 }
 
 /*
- * tcp_ack_accepted() for a predicted segment: ESTABLISHED, no SACK
- * scoreboard, no recovery, ack in [snd_una, snd_max] and, without text,
- * above snd_una, no SYN or FIN. A duplicate ACK, SACK processing and FIN
- * handling can't happen then, unless an app callback during ack_new_data
- * changed things: then the rest goes the general way.
+ * sync_input() for a segment that passed header prediction (tcp_input.c):
+ * ESTABLISHED, only ACK/PSH, seq == rcv_nxt, PAWS passed, no SACK
+ * scoreboard, recovery or out-of-order data, ack in [snd_una, snd_max]
+ * (above snd_una for a pure ACK) and text that fits the window. Of the
+ * ACK steps only ack_new_data and the window update remain, of the text
+ * steps only the ACK policy and delivery; kept here, next to
+ * ack_new_data, so that the whole path is one function. If an app
+ * callback during ack_new_data changes the state or creates a
+ * scoreboard, the rest goes the general way.
  */
-bool tcp_ack_predicted(struct rts_tcp_conn *c, struct tcp_seg *s)
+void tcp_predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
+	c->ctx->cnt.tcp_rx_predicted++;
+	if (c->flags & TF_TS_OK) { /* RFC 7323 §4.3 */
+		c->ts_recent = s->o.ts_val;
+		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
+	}
 	if (seq_gt(s->th.ack, c->snd_una)) {
 		ack_new_data(c, s);
 		if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED || c->sack)) {
-			if (c->state == RTS_TCP_CLOSED)
-				return false;
-			return tcp_ack_accepted(c, s); /* snd_una is at ack now */
+			if (c->state == RTS_TCP_CLOSED ||
+			    !tcp_ack_accepted(c, s)) /* snd_una is at ack now */
+				return;
+			tcp_rcv_data(c, s);
+			if (c->state != RTS_TCP_CLOSED)
+				tcp_output(c);
+			return;
 		}
 	}
 	update_window(c, s);
-	return true;
+	if (s->len) {
+		struct rts_pkt *p = s->p;
+
+		s->p = NULL;
+		tcp_ack_policy(c, s->len);
+		tcp_deliver(c, p, s->off, s->len);
+		if (c->state == RTS_TCP_CLOSED)
+			return;
+	}
+	tcp_output(c);
 }

@@ -140,6 +140,19 @@ static void cubic_avoid(struct rts_tcp_cc *cc, uint32_t acked, uint64_t now_ns)
 	cc->cwnd = (uint32_t)RTS_MIN(cc->cwnd + inc, (uint64_t)RTS_CC_CWND_MAX);
 }
 
+/* Window growth for an ACK of a validated window (out of line: the
+ * application-limited ACK, the common one, then costs little). */
+static __attribute__((noinline)) void cubic_grow(struct rts_tcp_cc *cc,
+						uint32_t acked, uint64_t now_ns)
+{
+	if (rts_tcp_cc_in_slow_start(cc)) {
+		acked = rts_tcp_cc_slow_start(cc, acked);
+		if (acked == 0)
+			return;
+	}
+	cubic_avoid(cc, acked, now_ns);
+}
+
 static void cubic_on_ack(struct rts_tcp_cc *cc, uint32_t acked,
 			 uint32_t rtt_us, uint32_t in_flight, uint64_t now_ns)
 {
@@ -157,12 +170,7 @@ static void cubic_on_ack(struct rts_tcp_cc *cc, uint32_t acked,
 	/* §5.8: no growth while the window is not being used. */
 	if (acked == 0 || !rts_tcp_cc_validated(cc, acked, in_flight))
 		return;
-	if (rts_tcp_cc_in_slow_start(cc)) {
-		acked = rts_tcp_cc_slow_start(cc, acked);
-		if (acked == 0)
-			return;
-	}
-	cubic_avoid(cc, acked, now_ns);
+	cubic_grow(cc, acked, now_ns);
 }
 
 /* §4.6 multiplicative decrease with β_cubic applied to cwnd, which is safe

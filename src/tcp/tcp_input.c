@@ -323,35 +323,6 @@ static bool predicted(const struct rts_tcp_conn *c, const struct tcp_seg *s)
 	       seq_leq(s->th.seq + s->len, c->rcv_adv);
 }
 
-/* sync_input() for a predicted segment: the same steps, the checks done. */
-static void predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s)
-{
-	c->ctx->cnt.tcp_rx_predicted++;
-	if (c->flags & TF_TS_OK) { /* RFC 7323 §4.3 */
-		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
-	}
-	if (!tcp_ack_predicted(c, s))
-		return;
-	if (s->len) {
-		struct rts_pkt *p = s->p;
-
-		/* An app callback during the ACK may have shut us down. */
-		if (rts_unlikely(c->state != RTS_TCP_ESTABLISHED)) {
-			tcp_rcv_data(c, s);
-			if (c->state == RTS_TCP_CLOSED)
-				return;
-		} else {
-			s->p = NULL;
-			tcp_ack_policy(c, s->len);
-			tcp_deliver(c, p, s->off, s->len);
-			if (c->state == RTS_TCP_CLOSED)
-				return;
-		}
-	}
-	tcp_output(c);
-}
-
 /* TIME_WAIT and a new SYN: reuse the slot if it is safe (RFC 6191). */
 static bool time_wait_reuse(struct rts_tcp_conn *c, const struct tcp_seg *s)
 {
@@ -376,7 +347,7 @@ void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	c->ka_probes_sent = 0;
 	c->flags |= TF_IN_INPUT;
 	if (predicted(c, s))
-		predicted_input(c, s);
+		tcp_predicted_input(c, s);
 	else if (c->state == RTS_TCP_SYN_SENT)
 		syn_sent_input(c, s);
 	else

@@ -75,8 +75,8 @@ static inline void tcp_ack_policy(struct rts_tcp_conn *c, uint32_t len)
 bool tcp_rcv_ack(struct rts_tcp_conn *c, struct tcp_seg *s);
 /* The same once the ACK is known to be acceptable (RFC 5961 §5.2). */
 bool tcp_ack_accepted(struct rts_tcp_conn *c, struct tcp_seg *s);
-/* The same for a segment that passed header prediction (tcp_input.c). */
-bool tcp_ack_predicted(struct rts_tcp_conn *c, struct tcp_seg *s);
+/* The whole of sync_input() for a segment that passed header prediction. */
+void tcp_predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s);
 /* Merge an ACK's SACK blocks; true if it SACKed new data (a dupack). */
 bool tcp_sack_on_ack(struct rts_tcp_conn *c, const struct tcp_seg *s);
 /* RFC 5961 challenge ACK, rate-limited per context. */

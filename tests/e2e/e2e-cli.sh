@@ -178,4 +178,20 @@ BENCH_PID=
 exec 3>&-
 tap_check "quit: rtestack-cli exits 0" test "$rc" = 0
 tap_check "every mbuf back in its pool" grep -q "mbufs leaked: 0)" "$LOG"
+
+# Non-interactive: --cmd, then --script, then exit by itself (no --stay).
+printf 'show port\n# a comment\nbogus command\nsleep 100; show counters eth_tx\n' \
+	>"$WORK/script"
+run "$WORK/batch" 30 ip netns exec "$NS" "$CLI" --no-pci --no-huge -m 512 -l 0 \
+	--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
+	--vdev net_tap0,iface=$IFC -- --addr $STACK_IP/24 --quiet \
+	--cmd "echo from-cmd; show udp" --script "$WORK/script" </dev/null
+rc=$?
+OUT=$(cat "$WORK/batch")
+tap_check "--cmd + --script: exits 0 by itself at the end" test "$rc" = 0
+has "--cmd runs first, each command echoed" "^rtestack> echo from-cmd"
+has "--script: commands run in order after --cmd" "^  mtu +1500"
+has "--script: a bad line is an error, the rest still runs" \
+	"^error: unknown command 'bogus'"
+has "--script: the last command's output" "^  eth_tx_frames +[1-9]"
 e2e_done

@@ -148,10 +148,14 @@ RTS_TEST(neigh_resolve_solicits_once_then_answers)
 	struct testbe *be = testbe_new();
 	struct rts_ctx *ctx = make(be, false, false);
 	struct rts_ip peer = ip_peer(), us = ip_us(), any = { 0 };
+	struct rts_ip bcast = rts_ip4(198, 18, 0, 255);
+	struct rts_ip all = rts_ip4(255, 255, 255, 255);
+	struct rts_ip mcast = rts_ip4(224, 0, 0, 1), mcast6;
 	struct rts_mac mac, peer_mac = mac_peer();
 	struct seen_neigh s = { 0 };
 	uint8_t f[128];
 
+	rts_ip_parse("ff02::1", &mcast6, NULL);
 	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &peer, &mac), RTS_EAGAIN);
 	rts_flush(ctx);
 	RTS_CHECK_EQ(testbe_tx_count(be), 1);
@@ -172,6 +176,12 @@ RTS_TEST(neigh_resolve_solicits_once_then_answers)
 	RTS_CHECK(memcmp(mac.b, peer_mac.b, 6) == 0);
 	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &us, &mac), RTS_EINVAL);
 	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &any, &mac), RTS_EINVAL);
+	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &bcast, &mac), RTS_EINVAL);
+	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &all, &mac), RTS_EINVAL);
+	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &mcast, &mac), RTS_EINVAL);
+	RTS_CHECK_EQ(rts_neigh_resolve(ctx, &mcast6, &mac), RTS_EINVAL);
+	rts_flush(ctx);
+	RTS_CHECK_EQ(testbe_tx_count(be), 0);
 	finish(be, ctx);
 }
 
