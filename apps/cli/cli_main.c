@@ -103,7 +103,7 @@ static int load_script(struct cli_input *in, const char *path)
 			break;
 	free(line);
 	fclose(f);
-	return 0;
+	return n >= 0 ? -1 : 0; /* stopped early: out of memory */
 }
 
 static int input_init(struct cli_input *in, const struct cli_opts *o)
@@ -174,6 +174,7 @@ static bool next_line(struct cli *c, struct cli_input *in)
 		in->echo = !c->tty;
 	}
 	in->prompted = false;
+	in->line[strcspn(in->line, "#")] = '\0'; /* a comment hides any ';' */
 	in->cursor = in->line;
 	return true;
 }

@@ -396,8 +396,14 @@ int cli_parse(const char *line, struct cli_cmd *cmd, char *err, size_t err_len,
 	}
 	*usage = s->usage;
 	cmd->id = s->id;
-	if (s->id == CLI_ECHO && n > used)
-		snprintf(cmd->word, sizeof(cmd->word), "%s", line + offs[used]);
+	if (s->id == CLI_ECHO && n > used) {
+		const char *text = line + offs[used];
+		size_t len = strcspn(text, "#");
+
+		while (len > 0 && isspace((unsigned char)text[len - 1]))
+			len--;
+		snprintf(cmd->word, sizeof(cmd->word), "%.*s", (int)len, text);
+	}
 	if (s->args(cmd, n - used, words + used, err, err_len) != 0) {
 		char msg[256];
 
