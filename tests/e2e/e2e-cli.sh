@@ -159,6 +159,23 @@ d, _ = s.recvfrom(2000)
 print("udp ok" if d == b"x" * 1000 else "udp MISMATCH")' $S6
 tap_check "UDP echo over IPv6" grep -q "udp ok" "$WORK/udp"
 
+# Drops are counted and readable: a datagram to a port nobody bound, a SYN
+# to a port nobody listens on.
+ip netns exec "$NS" $PY -c '
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b"nobody", (sys.argv[1], 9))
+t = socket.socket()
+t.settimeout(2)
+try:
+    t.connect((sys.argv[1], 9))
+except OSError as e:
+    print("refused", e)' $STACK_IP >"$WORK/drops" 2>&1
+tap_check "a SYN to a closed port is refused" grep -q "refused" "$WORK/drops"
+cli "show counters no_"
+has "show counters: udp_rx_no_port counts the datagram" "udp_rx_no_port +[1-9]"
+has "show counters: tcp_rx_no_conn counts the SYN" "tcp_rx_no_conn +[1-9]"
+
 cli "show counters tcp_conn; clear counters; show counters icmp_tx_echo_reply all"
 has "show counters: the passive open is counted" "tcp_conn_passive +1$"
 has "clear counters: back to zero" "icmp_tx_echo_reply +0$"

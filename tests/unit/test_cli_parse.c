@@ -201,6 +201,40 @@ RTS_TEST(help_lists_every_command)
 	}
 }
 
+/* Arbitrary bytes never crash the parser and always get an answer. */
+RTS_TEST(random_lines_are_parsed_or_refused)
+{
+	static const char alphabet[] = "show port tcp udp ping listen close "
+				       "arp ndp resolve 0123456789.:/#;-x\t\x01\xff";
+	uint64_t state = 0x9e3779b97f4a7c15ull;
+	char line[200];
+	int ok = 0, refused = 0, empty = 0;
+
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t len = (size_t)(iter % (int)(sizeof(line) - 1));
+		int rc;
+
+		for (size_t i = 0; i < len; i++) {
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			line[i] = alphabet[state % (sizeof(alphabet) - 1)];
+		}
+		line[len] = '\0';
+		rc = parse(line);
+		if (rc == 0)
+			ok++;
+		else if (rc == 1)
+			empty++;
+		else if (rc == -1 && err[0] != '\0' && usage != NULL &&
+			 usage[0] != '\0')
+			refused++;
+	}
+	RTS_CHECK_EQ(ok + empty + refused, 20000);
+	RTS_CHECK(refused > 0);
+	RTS_CHECK(empty > 0);
+}
+
 int main(void)
 {
 	return rts_test_main();
