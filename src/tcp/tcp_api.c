@@ -159,28 +159,33 @@ struct rts_tcp_conn *rts_tcp_connect(struct rts_ctx *ctx,
 
 static bool can_send(const struct rts_tcp_conn *c)
 {
-	return (c->state == RTS_TCP_ESTABLISHED || c->state == RTS_TCP_CLOSE_WAIT ||
-		c->state == RTS_TCP_SYN_SENT || c->state == RTS_TCP_SYN_RECEIVED) &&
-	       !(c->flags & TF_FIN_QUEUED);
+	const uint32_t ok = 1u << RTS_TCP_ESTABLISHED | 1u << RTS_TCP_CLOSE_WAIT |
+			    1u << RTS_TCP_SYN_SENT | 1u << RTS_TCP_SYN_RECEIVED;
+
+	return ((1u << c->state) & ok) && !(c->flags & TF_FIN_QUEUED);
 }
 
-uint32_t rts_tcp_send_space(const struct rts_tcp_conn *c)
+/* Free send buffer space of a connection that can_send(). */
+static inline uint32_t send_space(const struct rts_tcp_conn *c)
 {
 	uint32_t queued = c->snd_end - c->snd_una;
 	uint32_t buf = c->ctx->cfg.tcp.snd_buf;
 
-	if (!can_send(c))
-		return 0;
 	if (c->state < RTS_TCP_ESTABLISHED)
 		queued--; /* the SYN is not payload */
 	return queued >= buf ? 0 : buf - queued;
+}
+
+uint32_t rts_tcp_send_space(const struct rts_tcp_conn *c)
+{
+	return can_send(c) ? send_space(c) : 0;
 }
 
 static void sndq_append(struct rts_tcp_conn *c, struct rts_pkt *p)
 {
 	p->q_next = NULL;
 	p->seq = c->snd_end;
-	p->aux = 0; /* no headers in its headroom yet (tcp_output.c) */
+	p->aux = 0; /* its headroom may carry headers (tcp_output.c) */
 	if (c->sndq_tail)
 		c->sndq_tail->q_next = p;
 	else
@@ -201,42 +206,78 @@ static void maybe_idle_restart(struct rts_tcp_conn *c)
 	}
 }
 
+/* Short copies without a call: overlapping word moves. */
+static inline void copy_small(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if (n >= 8 && n <= 16) {
+		rts_memcpy(d, s, 8);
+		rts_memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		rts_memcpy(d, s, 4);
+		rts_memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n > 0 && n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else {
+		rts_memcpy(d, s, n);
+	}
+}
+
+/*
+ * May more bytes go into the tail buffer @t? Only while it is short of a
+ * segment and none of it was sent: a segment then starts on a buffer and
+ * goes out from it with its headers in the headroom (tcp_output.c), where
+ * topping up a sent buffer would leave every later segment straddling two.
+ * A tiny sent tail is topped up all the same, so that a stream of tiny
+ * writes does not take a buffer each.
+ */
+#define SNDQ_TOPUP_SENT_MAX 64
+static inline bool tail_takes_more(const struct rts_tcp_conn *c,
+				   const struct rts_pkt *t, uint32_t seg)
+{
+	return t->len < seg && rts_pkt_tailroom(t) > 0 &&
+	       seq_geq(t->seq, c->snd_una) &&
+	       ((seq_geq(t->seq, c->snd_max) && t->aux == 0) ||
+		t->len < SNDQ_TOPUP_SENT_MAX);
+}
+
 int rts_tcp_send(struct rts_tcp_conn *c, const void *data, uint32_t len)
 {
 	const uint8_t *src = data;
-	uint32_t space = rts_tcp_send_space(c);
-	uint32_t seg = c->mss ? c->mss : 536;
-	uint32_t done = 0;
+	uint32_t space, seg, done = 0;
+	struct rts_pkt *t;
 
-	if (!can_send(c))
+	if (rts_unlikely(!can_send(c)))
 		return (c->flags & TF_FIN_QUEUED) ? RTS_ESHUTDOWN : RTS_ENOTCONN;
-	if (len > space) {
+	space = send_space(c);
+	if (rts_unlikely(len > space)) {
 		len = space;
 		c->flags |= TF_WANT_WRITABLE;
 		c->ctx->cnt.tcp_sndbuf_full++;
 	}
-	maybe_idle_restart(c);
+	if (c->snd_max == c->snd_una)
+		maybe_idle_restart(c);
+	seg = c->mss ? c->mss : 536;
+	t = c->sndq_tail;
+	if (t && len && tail_takes_more(c, t, seg)) {
+		uint32_t n = RTS_MIN(RTS_MIN(seg - t->len, rts_pkt_tailroom(t)), len);
+
+		rts_memcpy(rts_pkt_append(t, n), src, n);
+		c->snd_end += n;
+		done = n;
+	}
 	while (done < len) {
-		struct rts_pkt *t = c->sndq_tail;
 		uint32_t n;
 
-		/* Top up the tail buffer while it is short of a segment. */
-		if (t && t->len < seg && rts_pkt_tailroom(t) > 0 &&
-		    seq_geq(t->seq, c->snd_una)) {
-			n = RTS_MIN(RTS_MIN(seg - t->len, rts_pkt_tailroom(t)),
-				    len - done);
-			rts_memcpy(rts_pkt_append(t, n), src + done, n);
-			c->snd_end += n;
-			done += n;
-			continue;
-		}
 		t = rts_alloc(c->ctx);
-		if (t == NULL) {
+		if (rts_unlikely(t == NULL)) {
 			c->flags |= TF_WANT_WRITABLE;
 			break;
 		}
 		n = RTS_MIN(RTS_MIN(seg, rts_pkt_tailroom(t)), len - done);
-		rts_memcpy(rts_pkt_append(t, n), src + done, n);
+		t->len = t->pkt_len = n;
+		copy_small(t->data, src + done, n);
 		sndq_append(c, t);
 		done += n;
 	}
@@ -265,8 +306,11 @@ int rts_tcp_send_pkt(struct rts_tcp_conn *c, struct rts_pkt *p)
 
 		p->next = NULL;
 		p->pkt_len = p->len;
-		if (p->len)
+		if (p->len) {
 			sndq_append(c, p);
+			/* The app may share the buffer: headers go elsewhere. */
+			p->aux = TCP_SNDQ_NO_INPLACE;
+		}
 		else
 			rts_free(c->ctx, p);
 		p = next;

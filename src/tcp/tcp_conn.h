@@ -237,6 +237,12 @@ void tcp_enter_time_wait(struct rts_tcp_conn *c);
 void tcp_conn_closed(struct rts_tcp_conn *c, int reason);
 void tcp_set_state(struct rts_tcp_conn *c, uint8_t state);
 
+/*
+ * A send queue entry's aux: its headroom must not carry headers (it
+ * already did once, or the app's buffer may be shared: rts_tcp_send_pkt).
+ */
+#define TCP_SNDQ_NO_INPLACE 1u
+
 /* Queued payload not yet sent (the FIN's sequence number is not payload). */
 static inline uint32_t tcp_sndq_unsent(const struct rts_tcp_conn *c)
 {

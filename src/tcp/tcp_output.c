@@ -19,8 +19,6 @@
 
 /* Below this many payload bytes a copy is cheaper than clone + chain. */
 #define TCP_CLONE_MIN 512
-/* sndq entry's aux: its headroom carried the headers of a transmission. */
-#define SNDQ_HDR_USED 1u
 /* TCP header bytes with the timestamp option (RFC 7323 Appendix A layout). */
 #define TCP_HLEN_TS (RTS_TCP_HLEN + 12)
 
@@ -227,7 +225,7 @@ static struct rts_pkt *frame_in_place(struct rts_tcp_conn *c, uint32_t seq,
 	struct rts_pkt *q = sndq_find(c, seq);
 	struct rts_pkt *f;
 
-	if (q->seq != seq || len > q->len || (q->aux & SNDQ_HDR_USED) ||
+	if (q->seq != seq || len > q->len || (q->aux & TCP_SNDQ_NO_INPLACE) ||
 	    rts_pkt_headroom(q) < hl || ctx->ops->clone == NULL)
 		return NULL;
 	f = ctx->ops->clone(ctx->be, q);
@@ -235,7 +233,7 @@ static struct rts_pkt *frame_in_place(struct rts_tcp_conn *c, uint32_t seq,
 		ctx->cnt.pkt_clone_fail++;
 		return NULL;
 	}
-	q->aux |= SNDQ_HDR_USED;
+	q->aux |= TCP_SNDQ_NO_INPLACE;
 	c->snd_hint = q;
 	f->data = q->data - hl;
 	f->len = f->pkt_len = hl + len;
@@ -252,12 +250,12 @@ static struct rts_pkt *frame_in_place(struct rts_tcp_conn *c, uint32_t seq,
  * flow's template, at most the timestamp option, one buffer per frame.
  * Returns 1 when the segment needs the general path instead.
  */
-static int send_fast(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
-		     uint8_t flags)
+static inline __attribute__((always_inline)) int
+send_fast_thl(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
+	      const uint32_t thl)
 {
 	struct rts_ctx *ctx = c->ctx;
-	uint32_t thl = (c->flags & TF_TS_OK) ? TCP_HLEN_TS : RTS_TCP_HLEN;
-	uint32_t hl = RTS_FLOW4_HLEN + thl;
+	const uint32_t hl = RTS_FLOW4_HLEN + thl;
 	bool offload = (ctx->cfg.caps.flags & RTS_CAP_TX_L4_CSUM) != 0;
 	uint32_t csum = 0;
 	struct rts_pkt *h = NULL;
@@ -307,6 +305,15 @@ static int send_fast(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 	note_sent(c, len, flags);
 	rts_tx_frame(ctx, h);
 	return 0;
+}
+
+/* send_fast_thl() compiled once per header length: constants, not tests. */
+static int send_fast(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+		     uint8_t flags)
+{
+	if (c->flags & TF_TS_OK)
+		return send_fast_thl(c, seq, len, flags, TCP_HLEN_TS);
+	return send_fast_thl(c, seq, len, flags, RTS_TCP_HLEN);
 }
 
 /*
@@ -555,8 +562,9 @@ int tcp_send_new_segment(struct rts_tcp_conn *c, uint32_t len)
 	return rc;
 }
 
-/* The body of tcp_output() once there is something to do. */
-static void output_body(struct rts_tcp_conn *c)
+/* The body of tcp_output() once there is something to do (out of line:
+ * the common early return then costs no register saves). */
+__attribute__((noinline)) static void output_body(struct rts_tcp_conn *c)
 {
 	bool sent = false;
 	uint16_t tso_max;
