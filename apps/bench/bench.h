@@ -15,6 +15,8 @@
 #include <rtestack/dpdk.h>
 #include <rtestack/rtestack.h>
 
+#include "app_opts.h"
+
 enum bench_role { ROLE_SERVER, ROLE_CLIENT };
 enum bench_proto { PROTO_TCP, PROTO_UDP, PROTO_ICMP };
 enum bench_workload { WL_PINGPONG, WL_BULK, WL_HTTP };
@@ -144,7 +146,6 @@ const uint8_t *bench_pattern_at(uint64_t off);
 
 /* Endpoint helpers. */
 const struct rts_ip *bench_local_ip(const struct bench_opts *o, bool v4);
-void bench_ip_str(const struct rts_ip *ip, char *buf, size_t len);
 int bench_parse_ip(const char *s, struct rts_ip *ip, uint8_t *prefix);
 
 int bench_parse_opts(int argc, char **argv, struct bench_opts *o);

@@ -344,7 +344,7 @@ static void cli_send_request(struct bconn *b)
 	char ip[64];
 	int n;
 
-	bench_ip_str(&b->lc->o->server, ip, sizeof(ip));
+	app_ip_str(&b->lc->o->server, ip, sizeof(ip));
 	/* An IPv6 literal goes in brackets (RFC 3986 §3.2.2). */
 	h->out_len = (uint32_t)snprintf(h->out, sizeof(h->out),
 		"GET / HTTP/1.1\r\nHost: %s%s%s\r\nUser-Agent: rtestack-bench\r\n\r\n",

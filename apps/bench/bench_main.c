@@ -7,7 +7,6 @@
  * per-interval lines and decides when the run ends.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "app_eal.h"
 #include "bench.h"
 
 volatile int bench_stop;
@@ -36,20 +36,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	bench_stop = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* net_tap polls instead of taking a signal per packet. */
-	rts_dpdk_claim_rt_signals();
 }
 
 static const struct bench_workload_ops *pick_workload(const struct bench_opts *o)
@@ -374,7 +360,7 @@ int main(int argc, char **argv)
 	uint64_t run_ns = 0;
 	FILE *out;
 
-	install_signals();
+	app_install_signals(on_signal);
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		eal_failed(argc, argv);

@@ -135,45 +135,12 @@ int bench_parse_ip(const char *s, struct rts_ip *ip, uint8_t *prefix)
 	return 0;
 }
 
-void bench_ip_str(const struct rts_ip *ip, char *buf, size_t len)
-{
-	if (rts_ip_is_v4(ip))
-		inet_ntop(AF_INET, &ip->u32[3], buf, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, ip->u8, buf, (socklen_t)len);
-}
-
 const struct rts_ip *bench_local_ip(const struct bench_opts *o, bool v4)
 {
 	for (unsigned i = 0; i < o->n_addrs; i++)
 		if (rts_ip_is_v4(&o->addrs[i].ip) == v4)
 			return &o->addrs[i].ip;
 	return NULL;
-}
-
-static int parse_offloads(const char *s, uint32_t *allowed)
-{
-	char buf[128], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "rx-csum") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_RX_IP_CSUM | RTS_CAP_RX_L4_CSUM);
-		else if (strcmp(tok, "tx-csum") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_TX_IP_CSUM | RTS_CAP_TX_L4_CSUM |
-						RTS_CAP_TX_L4_CSUM6 | RTS_CAP_TSO4 |
-						RTS_CAP_TSO6);
-		else if (strcmp(tok, "tso") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_TSO4 | RTS_CAP_TSO6);
-		else if (strcmp(tok, "multi-seg") == 0)
-			*allowed &= ~(uint32_t)RTS_CAP_MULTI_SEG;
-		else if (strcmp(tok, "all") == 0)
-			*allowed = 0;
-		else
-			return -1;
-	}
-	return 0;
 }
 
 enum {
@@ -351,7 +318,7 @@ static int parse_word(struct bench_opts *o, int c, const char *arg)
 		o->impair = arg;
 		return 0;
 	case OPT_NO_OFFLOAD:
-		return parse_offloads(arg, &o->offloads) ? bad("--no-offload", arg) : 0;
+		return app_parse_offloads(arg, &o->offloads) ? bad("--no-offload", arg) : 0;
 	case OPT_JSON: o->json = true; return 0;
 	case OPT_REVERSE: o->reverse = true; return 0;
 	case OPT_VERIFY: o->verify = true; return 0;

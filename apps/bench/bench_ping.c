@@ -54,7 +54,7 @@ static void on_echo_reply(struct rts_ctx *ctx, void *user,
 	hist_add(&lc->hist, rtt_ns);
 	if (s->received == s->count)
 		lc->finished_conns = 1;
-	bench_ip_str(from, addr, sizeof(addr));
+	app_ip_str(from, addr, sizeof(addr));
 	if (!lc->o->quiet)
 		printf("rtestack-bench: %u bytes from %s: seq=%u time=%.1f us\n",
 		       len, addr, seq, (double)rtt_ns / 1e3);
@@ -133,7 +133,7 @@ static void ping_stop(struct bench_lcore *lc)
 	if (s == NULL || s->count == 0 || s->reported)
 		return;
 	s->reported = true;
-	bench_ip_str(&lc->o->server, addr, sizeof(addr));
+	app_ip_str(&lc->o->server, addr, sizeof(addr));
 	avg = s->received ? s->rtt_sum / s->received : 0;
 	printf("rtestack-bench: ping %s: %llu sent, %llu received, %.1f%% loss, "
 	       "rtt min/avg/max %.1f/%.1f/%.1f us\n", addr,

@@ -13,6 +13,8 @@
 #include <rtestack/dpdk.h>
 #include <rtestack/rtestack.h>
 
+#include "app_opts.h"
+
 #include "cli_parse.h"
 
 #define CLI_MAX_SERVICES 16
@@ -85,7 +87,6 @@ extern volatile int cli_stop;
 
 int cli_parse_opts(int argc, char **argv, struct cli_opts *o);
 void cli_opts_usage(FILE *f);
-void cli_ip_str(const struct rts_ip *ip, char *buf, size_t len);
 void cli_mac_str(const struct rts_mac *mac, char *buf, size_t len);
 
 /* Run one parsed command (starts an operation for ping/resolve/sleep). */

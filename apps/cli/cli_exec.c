@@ -5,20 +5,11 @@
  * advances every turn (the stack keeps running meanwhile) and which holds
  * back the next command until it is over.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include <rte_log.h>
 
 #include "cli.h"
-
-void cli_ip_str(const struct rts_ip *ip, char *buf, size_t len)
-{
-	if (rts_ip_is_v4(ip))
-		inet_ntop(AF_INET, &ip->u32[3], buf, (socklen_t)len);
-	else
-		inet_ntop(AF_INET6, ip->u8, buf, (socklen_t)len);
-}
 
 void cli_mac_str(const struct rts_mac *m, char *buf, size_t len)
 {

@@ -20,6 +20,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
+#include "app_eal.h"
 #include "cli.h"
 
 volatile int cli_stop;
@@ -58,20 +59,6 @@ static void handle_interrupt(struct cli *c)
 		c->op.cancelled = true;
 	else
 		cli_stop = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* net_tap polls instead of taking a signal per packet. */
-	rts_dpdk_claim_rt_signals();
 }
 
 /* ---------------------------------------------------------------- input */
@@ -353,7 +340,7 @@ int main(int argc, char **argv)
 
 	c.out = stdout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	install_signals();
+	app_install_signals(on_signal);
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "rtestack-cli: DPDK EAL initialisation failed: "

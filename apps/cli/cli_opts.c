@@ -38,31 +38,6 @@ void cli_opts_usage(FILE *f)
 	      f);
 }
 
-static int parse_offloads(const char *s, uint32_t *allowed)
-{
-	char buf[128], *tok, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "rx-csum") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_RX_IP_CSUM | RTS_CAP_RX_L4_CSUM);
-		else if (strcmp(tok, "tx-csum") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_TX_IP_CSUM | RTS_CAP_TX_L4_CSUM |
-						RTS_CAP_TX_L4_CSUM6 | RTS_CAP_TSO4 |
-						RTS_CAP_TSO6);
-		else if (strcmp(tok, "tso") == 0)
-			*allowed &= ~(uint32_t)(RTS_CAP_TSO4 | RTS_CAP_TSO6);
-		else if (strcmp(tok, "multi-seg") == 0)
-			*allowed &= ~(uint32_t)RTS_CAP_MULTI_SEG;
-		else if (strcmp(tok, "all") == 0)
-			*allowed = 0;
-		else
-			return -1;
-	}
-	return 0;
-}
-
 static int parse_num(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -169,7 +144,7 @@ static int opt_one(struct cli_opts *o, int c, const char *arg)
 	case OPT_LRO: o->lro = true; return 0;
 	case OPT_IMPAIR: o->impair = arg; return 0;
 	case OPT_NO_OFFLOAD:
-		return parse_offloads(arg, &o->offloads) ? bad("--no-offload", arg) : 0;
+		return app_parse_offloads(arg, &o->offloads) ? bad("--no-offload", arg) : 0;
 	default: return opt_number(o, c, arg);
 	}
 }

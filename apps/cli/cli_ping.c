@@ -27,7 +27,7 @@ static void ping_reply(struct cli *c, const struct rts_ip *from, uint16_t seq,
 	if (rtt_ns > c->op.rtt_max_ns)
 		c->op.rtt_max_ns = rtt_ns;
 	c->op.rtt_sum_ns += rtt_ns;
-	cli_ip_str(from, ip, sizeof(ip));
+	app_ip_str(from, ip, sizeof(ip));
 	fprintf(c->out, "reply from %s: seq=%u bytes=%u rtt=%.3f ms\n", ip, seq,
 		len, (double)rtt_ns / 1e6);
 }
@@ -58,7 +58,7 @@ static void ping_summary(struct cli *c)
 	char ip[RTS_IP_STRLEN];
 	double loss = op->sent ? 100.0 * (op->sent - op->received) / op->sent : 0;
 
-	cli_ip_str(&op->cmd.ip, ip, sizeof(ip));
+	app_ip_str(&op->cmd.ip, ip, sizeof(ip));
 	fprintf(c->out, "ping %s: %u sent, %u received, %.1f%% loss", ip,
 		op->sent, op->received, loss);
 	if (op->received > 0)
@@ -96,7 +96,7 @@ static void resolve_print(struct cli *c, const struct rts_mac *mac)
 {
 	char ip[RTS_IP_STRLEN], m[32];
 
-	cli_ip_str(&c->op.cmd.ip, ip, sizeof(ip));
+	app_ip_str(&c->op.cmd.ip, ip, sizeof(ip));
 	if (mac == NULL) {
 		fprintf(c->out, "%s: no answer (resolution failed)\n", ip);
 		return;
@@ -139,7 +139,7 @@ void cli_resolve_start(struct cli *c, const struct cli_cmd *cmd, uint64_t now)
 		c->op.resolved = true;
 		resolve_print(c, &mac);
 	} else if (rc != RTS_EAGAIN) {
-		cli_ip_str(&cmd->ip, ip, sizeof(ip));
+		app_ip_str(&cmd->ip, ip, sizeof(ip));
 		fprintf(c->out, "error: resolve %s: %s\nusage: %s\n", ip,
 			rts_strerror(rc), rts_ip_is_v4(&cmd->ip) ?
 			"arp resolve IPV4" : "ndp resolve IPV6");

@@ -121,13 +121,13 @@ static void show_addrs(struct cli *c, const struct rts_config *cfg)
 	char ip[RTS_IP_STRLEN];
 
 	for (unsigned i = 0; i < cfg->n_addrs; i++) {
-		cli_ip_str(&cfg->addrs[i].ip, ip, sizeof(ip));
+		app_ip_str(&cfg->addrs[i].ip, ip, sizeof(ip));
 		fprintf(c->out, "  addr            %s/%u\n", ip, cfg->addrs[i].prefix);
 	}
-	cli_ip_str(&cfg->gw4, ip, sizeof(ip));
+	app_ip_str(&cfg->gw4, ip, sizeof(ip));
 	fprintf(c->out, "  gw4             %s\n",
 		rts_ip_is_any(&cfg->gw4) ? "none" : ip);
-	cli_ip_str(&cfg->gw6, ip, sizeof(ip));
+	app_ip_str(&cfg->gw6, ip, sizeof(ip));
 	fprintf(c->out, "  gw6             %s\n",
 		rts_ip_is_any(&cfg->gw6) ? "none (router advertisements)" : ip);
 }

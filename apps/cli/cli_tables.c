@@ -16,7 +16,7 @@ static void endpoint_str(const struct rts_endpoint *e, char *buf, size_t len)
 		snprintf(buf, len, "*:%u", e->port);
 		return;
 	}
-	cli_ip_str(&e->ip, ip, sizeof(ip));
+	app_ip_str(&e->ip, ip, sizeof(ip));
 	snprintf(buf, len, rts_ip_is_v4(&e->ip) ? "%s:%u" : "[%s]:%u", ip,
 		 e->port);
 }
@@ -35,7 +35,7 @@ static int neigh_line(void *user, const struct rts_neigh_info *n)
 	struct cli *c = user;
 	char ip[RTS_IP_STRLEN], mac[32];
 
-	cli_ip_str(&n->ip, ip, sizeof(ip));
+	app_ip_str(&n->ip, ip, sizeof(ip));
 	if (n->state == RTS_NEIGH_INFO_INCOMPLETE)
 		snprintf(mac, sizeof(mac), "(incomplete)");
 	else
@@ -59,7 +59,7 @@ static int addr_line(void *user, const struct rts_addr_info *a)
 	struct cli *c = user;
 	char ip[RTS_IP_STRLEN], pref[32], valid[32], full[RTS_IP_STRLEN + 8];
 
-	cli_ip_str(&a->ip, ip, sizeof(ip));
+	app_ip_str(&a->ip, ip, sizeof(ip));
 	snprintf(full, sizeof(full), "%s/%u", ip, a->prefix_len);
 	lifetime_str(a->preferred_ns, pref, sizeof(pref));
 	lifetime_str(a->valid_ns, valid, sizeof(valid));
@@ -84,12 +84,12 @@ static int route_line(void *user, const struct rts_route_info *r)
 	char dst[RTS_IP_STRLEN], gw[RTS_IP_STRLEN], full[RTS_IP_STRLEN + 8];
 	char via[RTS_IP_STRLEN + 8], exp[32];
 
-	cli_ip_str(&r->dst, dst, sizeof(dst));
+	app_ip_str(&r->dst, dst, sizeof(dst));
 	snprintf(full, sizeof(full), "%s/%u", dst, r->prefix_len);
 	if (rts_ip_is_any(&r->gateway)) {
 		snprintf(via, sizeof(via), "on-link");
 	} else {
-		cli_ip_str(&r->gateway, gw, sizeof(gw));
+		app_ip_str(&r->gateway, gw, sizeof(gw));
 		snprintf(via, sizeof(via), "via %s", gw);
 	}
 	lifetime_str(r->expires_ns, exp, sizeof(exp));
