@@ -65,6 +65,18 @@ static void show_offloads(struct cli *c, uint16_t port_id)
 		"off (one queue)");
 }
 
+/* What the device could do, next to what is configured. */
+static void show_limits(struct cli *c, uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return;
+	fprintf(c->out, "  device-limits   mtu %u..%u, queues rx %u tx %u\n",
+		info.min_mtu, info.max_mtu, info.max_rx_queues,
+		info.max_tx_queues);
+}
+
 void cli_show_port(struct cli *c)
 {
 	uint16_t port_id = c->o.port_id;
@@ -91,6 +103,7 @@ void cli_show_port(struct cli *c)
 	fprintf(c->out, "  queues          %u (steering %s)\n",
 		rts_dpdk_port_n_queues(c->port),
 		rts_dpdk_steering_name(rts_dpdk_port_steering(c->port)));
+	show_limits(c, port_id);
 	memset(&rxq, 0, sizeof(rxq));
 	memset(&txq, 0, sizeof(txq));
 	if (rte_eth_rx_queue_info_get(port_id, 0, &rxq) == 0 &&

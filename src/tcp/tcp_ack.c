@@ -76,7 +76,8 @@ static bool syn_received_ack(struct rts_tcp_conn *c, struct tcp_seg *s)
 	return c->state != RTS_TCP_CLOSED;
 }
 
-static void take_rtt_sample(struct rts_tcp_conn *c, const struct tcp_seg *s)
+static inline void take_rtt_sample(struct rts_tcp_conn *c,
+				   const struct tcp_seg *s)
 {
 	uint64_t now = c->ctx->now_ns;
 

@@ -341,7 +341,9 @@ static bool time_wait_reuse(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	return true;
 }
 
-void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
+/* tcp_conn_input(), inlined in rts_tcp_input: once per segment. */
+static inline __attribute__((always_inline)) void
+conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
 	c->last_rx_ns = c->ctx->now_ns;
 	c->ka_probes_sent = 0;
@@ -362,6 +364,11 @@ void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	}
 }
 
+void tcp_conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
+{
+	conn_input(c, s);
+}
+
 void rts_tcp_input(struct rts_ctx *ctx, struct rts_pkt *p,
 		   const struct rts_l3_info *l3)
 {
@@ -380,7 +387,7 @@ void rts_tcp_input(struct rts_ctx *ctx, struct rts_pkt *p,
 	if (c && c->state == RTS_TCP_TIME_WAIT && time_wait_reuse(c, &s))
 		c = NULL;
 	if (c) {
-		tcp_conn_input(c, &s);
+		conn_input(c, &s);
 		drop(ctx, &s);
 		return;
 	}

@@ -211,4 +211,24 @@ has "--script: commands run in order after --cmd" "^  mtu +1500"
 has "--script: a bad line is an error, the rest still runs" \
 	"^error: unknown command 'bogus'"
 has "--script: the last command's output" "^  eth_tx_frames +[1-9]"
+
+# --stay: after --cmd, commands from stdin (a pipe) until quit.
+# (a background job's stdin is /dev/null unless redirected explicitly)
+printf 'show udp\nquit\necho not-reached\n' >"$WORK/stay.in"
+timeout 30 ip netns exec "$NS" "$CLI" --no-pci --no-huge -m 512 -l 0 \
+	--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
+	--vdev net_tap0,iface=$IFC -- --addr $STACK_IP/24 --quiet \
+	--cmd "listen udp 7" --stay <"$WORK/stay.in" >"$WORK/stay" 2>&1 &
+p=$!
+PIDS+=($p)
+wait $p
+rc=$?
+OUT=$(cat "$WORK/stay")
+tap_check "--stay: exits 0 at quit" test "$rc" = 0
+has "--stay: stdin commands run after --cmd" "UDP +\*:7 +service echo"
+if grep -q "^not-reached" <<<"$OUT"; then
+	tap_not_ok "--stay: nothing runs after quit"
+else
+	tap_ok "--stay: nothing runs after quit"
+fi
 e2e_done
