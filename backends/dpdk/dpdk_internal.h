@@ -79,6 +79,7 @@ unsigned rts_dpdk_impair_release(struct rts_dpdk_impair *im,
 
 /* ------------------------------------------------------------------ queue */
 #define RTS_DPDK_TX_BACKLOG 1024 /* a power of two */
+#define RTS_DPDK_MCAST_MAX 32    /* groups put in a device filter */
 
 struct rts_dpdk_queue {
 	struct rts_dpdk_port *port;
@@ -99,6 +100,10 @@ struct rts_dpdk_queue {
 	struct rts_dpdk_impair im_rx, im_tx;
 	bool impair;
 	struct rts_dpdk_queue_stats st;
+	/* queue 0 keeps the device's multicast filter in step with its
+	 * context's groups (dpdk_mcast.c) */
+	uint32_t mcast_gen;
+	bool mcast_synced;
 	/* Packets the device did not take yet (ring of RTS_DPDK_TX_BACKLOG). */
 	uint32_t bl_head, bl_n;
 	struct rte_mbuf *backlog[RTS_DPDK_TX_BACKLOG];
@@ -142,6 +147,18 @@ void rts_dpdk_tx_mbufs(struct rts_dpdk_queue *q, struct rte_mbuf **m,
 		       unsigned n);
 bool rts_dpdk_tx_backlog_flush(struct rts_dpdk_queue *q);
 void rts_dpdk_tx_backlog_drop(struct rts_dpdk_queue *q);
+
+/*
+ * Queue 0: program the device with rts_mcast_macs() of the attached context
+ * when rts_mcast_gen() says the set changed (cheap otherwise).
+ */
+void rts_dpdk_queue_mcast_sync(struct rts_dpdk_queue *q);
+static inline void rts_dpdk_queue_mcast_check(struct rts_dpdk_queue *q)
+{
+	if (unlikely(q->qid == 0 && q->ctx != NULL &&
+		     (!q->mcast_synced || rts_mcast_gen(q->ctx) != q->mcast_gen)))
+		rts_dpdk_queue_mcast_sync(q);
+}
 
 /* Free whatever waits in the queue's inbox. */
 void rts_dpdk_queue_drain(struct rts_dpdk_queue *q);

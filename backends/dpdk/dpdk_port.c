@@ -566,7 +566,8 @@ int rts_dpdk_port_destroy(struct rts_dpdk_port *p)
 int rts_dpdk_port_join_mcast(struct rts_dpdk_port *p, const struct rts_mac *macs,
 			     unsigned n)
 {
-	struct rte_ether_addr list[RTS_MAX_ADDRS + 2];
+	struct rte_ether_addr list[RTS_DPDK_MCAST_MAX];
+	struct rts_dpdk_queue_stats *st = &p->queues[0].st;
 	int rc;
 
 	if (n > RTE_DIM(list))
@@ -575,14 +576,17 @@ int rts_dpdk_port_join_mcast(struct rts_dpdk_port *p, const struct rts_mac *macs
 		memcpy(list[i].addr_bytes, macs[i].b, 6);
 	rc = n > 0 ? rte_eth_dev_set_mc_addr_list(p->port_id, list, n) : -ENOSPC;
 	if (rc == 0) {
+		st->mcast_filter++;
 		LOG(p, "  multicast filter  %u groups\n", n);
 		return 0;
 	}
 	rc = rte_eth_allmulticast_enable(p->port_id);
 	if (rc == 0 || rte_eth_allmulticast_get(p->port_id) == 1) {
+		st->mcast_allmulti++;
 		LOG(p, "  multicast filter  off (all multicast received)\n");
 		return 1;
 	}
+	st->mcast_fail++;
 	ERR(p, "  multicast filter  cannot receive multicast: %s\n",
 	    rte_strerror(-rc));
 	return rc;

@@ -399,6 +399,7 @@ unsigned rts_dpdk_queue_poll(struct rts_dpdk_queue *q, uint64_t now_ns)
 		pk[i] = rts_dpdk_rx_to_pkt(q, m[i]);
 	next = rts_input(q->ctx, pk, n, now_ns);
 	q->next_poll_ns = RTE_MIN(next, now_ns + POLL_INTERVAL_NS);
+	rts_dpdk_queue_mcast_check(q);
 	return n;
 }
 
@@ -494,6 +495,7 @@ void rts_dpdk_queue_attach(struct rts_dpdk_queue *q, struct rts_ctx *ctx)
 {
 	q->ctx = ctx;
 	q->next_poll_ns = 0;
+	q->mcast_synced = false; /* the first poll programs the filter */
 	q->port_cursor = (uint16_t)(rte_rdtsc() % EPHEMERAL_COUNT);
 	/* Replies to our active opens must come back to this lcore. */
 	if (q->n_queues > 1)

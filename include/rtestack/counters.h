@@ -164,6 +164,7 @@ extern "C" {
 	X(ip6_tx_frags)                                                        \
 	X(ip6_tx_too_big)          /* over 65535 even in fragments */         \
 	X(ip6_tx_flow_slow)        /* flow template stale: full send path */  \
+	X(ip6_tx_tentative)        /* source still under DAD: held back */    \
 	X(icmp6_rx)                                                            \
 	X(icmp6_rx_bad_csum)                                                   \
 	X(icmp6_rx_malformed)                                                  \
@@ -179,6 +180,7 @@ extern "C" {
 	X(icmp6_tx_echo_req)                                                   \
 	X(icmp6_tx_errors)                                                     \
 	X(icmp6_tx_rate_limited)                                               \
+	X(icmp6_tx_err_suppressed) /* RFC 4443 §2.4 (e): no error about it */ \
 	X(nd_rx_ns)                                                            \
 	X(nd_rx_na)                                                            \
 	X(nd_rx_ra)                                                            \
@@ -190,7 +192,9 @@ extern "C" {
 	X(nd_tx_rs)                                                            \
 	X(nd_tx_no_src)            /* no usable address to solicit from */    \
 	X(nd_slaac_no_slot)        /* SLAAC address table full */             \
+	X(nd_slaac_bad_prefix)     /* §5.5.3 (c): not a /64, lifetimes bad */ \
 	X(nd_dad_conflict)                                                     \
+	X(nd_stable_iid_retry)     /* RFC 7217 §6: next identifier tried */   \
 	X(mld_tx_reports)                                                      \
 	X(mld_rx_queries)
 

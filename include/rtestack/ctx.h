@@ -105,6 +105,15 @@ struct rts_ip6_config {
 	bool link_local;           /* add fe80::/64 + EUI-64 of the MAC: on */
 	bool slaac;                /* addresses from RA prefixes (RFC 4862 §5.5) */
 	bool mld;                  /* MLDv2 reports for our groups (RFC 3810) */
+	/*
+	 * RFC 7217 stable opaque interface identifiers for the link-local and
+	 * SLAAC addresses instead of the MAC's EUI-64: off. stable_secret is
+	 * the secret_key (random, kept across restarts so the addresses stay
+	 * the same); network_id the optional Network_ID (0: none).
+	 */
+	bool stable_iid;
+	uint64_t stable_secret[2];
+	uint64_t network_id;
 };
 
 struct rts_config {

@@ -213,7 +213,10 @@ unsigned rts_dpdk_queue_tx_pending(const struct rts_dpdk_queue *q);
 	X(impair_loss)                                                         \
 	X(impair_dup)                                                          \
 	X(impair_reorder)                                                      \
-	X(impair_corrupt)
+	X(impair_corrupt)                                                      \
+	X(mcast_filter)        /* device filter set to the stack's groups */  \
+	X(mcast_allmulti)      /* no filter: all multicast received */        \
+	X(mcast_fail)          /* neither worked: NDP will not be heard */
 
 struct rts_dpdk_queue_stats {
 #define RTS_DPDK_STAT_FIELD(n) uint64_t n;

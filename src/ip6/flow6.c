@@ -19,7 +19,7 @@ bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 
 	f->ready = false;
 	if (rts_ip_is_v4(src) || rts_ip_is_v4(dst) ||
-	    rts_ip6_is_multicast(dst) ||
+	    rts_ip6_is_multicast(dst) || !rts_ip6_addr_usable(ctx, src) ||
 	    rts_ip6_next_hop_until(ctx, dst, &nexthop, &until) != 0)
 		return false;
 	/* the ref must be the current next hop's, not an old route's */

@@ -90,16 +90,20 @@ void rts_icmp6_send_error(struct rts_ctx *ctx, const struct rts_pkt *p,
 	uint32_t n = RTS_MIN(p->l3_len + p->pkt_len, RTS_ICMP6_ERR_QUOTE_MAX);
 	struct rts_pkt *q;
 
-	if (!error_allowed(p, h, type, code))
+	if (!error_allowed(p, h, type, code)) {
+		ctx->cnt.icmp6_tx_err_suppressed++; /* RFC 4443 §2.4 (e) */
 		return;
+	}
 	if (!rts_icmp_rate_ok(ctx)) {
 		ctx->cnt.icmp6_tx_rate_limited++;
 		return;
 	}
-	if (rts_ip6_addr_usable(ctx, &inv_dst))
+	if (rts_ip6_addr_usable(ctx, &inv_dst)) {
 		src = inv_dst;
-	else if (!rts_ip6_select_src(ctx, &inv_src, &src))
+	} else if (!rts_ip6_select_src(ctx, &inv_src, &src)) {
+		ctx->cnt.ip6_tx_no_route++; /* no address to send it from */
 		return;
+	}
 	q = rts_icmp6_alloc(ctx, RTS_ICMP6_HDR_LEN + n);
 	if (q == NULL)
 		return;
@@ -323,6 +327,8 @@ void rts_icmp6_input(struct rts_ctx *ctx, struct rts_pkt *p,
 	case RTS_ICMP6_MLD_QUERY:
 		if (p->len >= len)
 			rts_mld_query(ctx, p->data, len, ip);
+		else
+			ctx->cnt.icmp6_rx_malformed++; /* not in one piece */
 		break;
 	default: /* other MLD messages and the rest: nothing to do */
 		ctx->cnt.icmp6_rx_other++;

@@ -57,6 +57,24 @@ void rts_ip6_addr_lifetimes(struct rts_ctx *ctx, struct rts_ip6_addr *a,
 /* DAD found another owner (RFC 4862 §5.4.5). */
 void rts_ip6_addr_dad_failed(struct rts_ctx *ctx, struct rts_ip6_addr *a);
 
+/* ------------------------------------ interface identifiers (RFC 7217) */
+#define RTS_IP6_IDGEN_RETRIES 3 /* RFC 7217 §7 */
+#define RTS_IP6_IDGEN_DELAY_NS (1 * RTS_NS_PER_S)
+/* @prefix (its first 64 bits) + the RFC 7217 §5 RID for @dad_counter. */
+struct rts_ip rts_ip6_stable_addr(const struct rts_ctx *ctx,
+				  const struct rts_ip *prefix,
+				  uint8_t dad_counter);
+/* Is @a's interface identifier a reserved one (RFC 5453)? */
+bool rts_ip6_iid_reserved(const struct rts_ip *a);
+/*
+ * The address to form in @prefix: EUI-64 of the MAC, or with
+ * cfg.ip6.stable_iid the stable one for *@dad_counter, stepping the
+ * counter past reserved identifiers.
+ */
+struct rts_ip rts_ip6_iid_addr(const struct rts_ctx *ctx,
+			       const struct rts_ip *prefix,
+			       uint8_t *dad_counter);
+
 /* -------------------------------------------------------------- routes */
 /* The rts_ip6_hooks route hook: source, next hop, path MTU. */
 int rts_ip6_route(struct rts_ctx *ctx, const struct rts_ip *dst,

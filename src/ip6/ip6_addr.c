@@ -101,6 +101,7 @@ static void dad_step(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 		return;
 	}
 	a->state = RTS_IP6_ADDR_PREFERRED; /* RFC 4862 §5.4.3 ends quietly */
+	ctx->ip6.route_gen++; /* a source now: send caches may use it */
 	if (a->preferred_until_ns <= ctx->now_ns)
 		a->state = RTS_IP6_ADDR_DEPRECATED;
 	arm_lifetime(ctx, a);
@@ -174,10 +175,44 @@ void rts_ip6_addr_lifetimes(struct rts_ctx *ctx, struct rts_ip6_addr *a,
 	arm_lifetime(ctx, a);
 }
 
+/*
+ * RFC 7217 §6: after a conflict, the identifier for the next DAD_Counter
+ * takes the slot (same prefix, lifetimes kept) and runs DAD after
+ * IDGEN_DELAY; false once IDGEN_RETRIES are used up.
+ */
+static bool stable_retry(struct rts_ctx *ctx, struct rts_ip6_addr *a)
+{
+	uint8_t counter = a->dad_counter;
+	struct rts_ip next;
+
+	do {
+		if (counter >= RTS_IP6_IDGEN_RETRIES)
+			return false;
+		counter++;
+		next = rts_ip6_iid_addr(ctx, &a->ip, &counter);
+	} while (rts_ip6_iid_reserved(&next) ||
+		 rts_ip6_addr_find(ctx, &next) != NULL);
+	ctx->cnt.nd_stable_iid_retry++;
+	a->ip = next;
+	a->dad_counter = counter;
+	a->state = RTS_IP6_ADDR_TENTATIVE;
+	a->dad_left = ctx->cfg.ip6.dad_transmits;
+	for (unsigned i = 0; i < 6; i++)
+		a->nonce[i] = (uint8_t)rts_random(ctx);
+	ctx->ip6.mcast_gen++; /* a new solicited-node group */
+	rts_mld_groups_changed(ctx);
+	rts_timer_arm(ctx, &a->timer, ctx->now_ns + RTS_IP6_IDGEN_DELAY_NS);
+	return true;
+}
+
 void rts_ip6_addr_dad_failed(struct rts_ctx *ctx, struct rts_ip6_addr *a)
 {
 	ctx->cnt.nd_dad_conflict++;
+	ctx->ip6.route_gen++;
 	rts_timer_cancel(ctx, &a->timer);
+	if (ctx->cfg.ip6.stable_iid && a->origin != RTS_IP6_ORIGIN_CONFIG &&
+	    stable_retry(ctx, a))
+		return;
 	/* Kept in the table so the address is never used nor re-added. */
 	a->state = RTS_IP6_ADDR_DUPLICATE;
 }
@@ -188,8 +223,14 @@ void rts_ip6_addr_start(struct rts_ctx *ctx)
 
 	if (cfg->ip6.link_local) {
 		struct rts_ip ll = rts_ip6_link_local_from_mac(&cfg->mac);
+		struct rts_ip6_addr *a;
+		uint8_t counter = 0;
 
-		rts_ip6_addr_add(ctx, &ll, 64, RTS_IP6_ORIGIN_LINK_LOCAL);
+		if (cfg->ip6.stable_iid) /* RFC 7217 for fe80::/64 too */
+			ll = rts_ip6_iid_addr(ctx, &ll, &counter);
+		a = rts_ip6_addr_add(ctx, &ll, 64, RTS_IP6_ORIGIN_LINK_LOCAL);
+		if (a != NULL)
+			a->dad_counter = counter;
 	}
 	for (unsigned i = 0; i < cfg->n_addrs; i++) {
 		const struct rts_addr_config *ac = &cfg->addrs[i];

@@ -162,6 +162,16 @@ void rts_ip6_input(struct rts_ctx *ctx, struct rts_pkt *p)
 	if (!ctx->ip6.ready || !header_ok(ctx, p, &ip) ||
 	    !addr_filter(ctx, &ip, &mcast, &tentative))
 		goto drop;
+	/* The common case, TCP or UDP right after the fixed header: no
+	 * chain to walk (what deliver() needs of the walk is filled in). */
+	if (rts_likely((ip.next_hdr == RTS_NH_TCP ||
+			ip.next_hdr == RTS_NH_UDP) && !tentative)) {
+		e.proto = ip.next_hdr;
+		e.l4_off = RTS_IP6_HDR_LEN;
+		e.nh_off = 6;
+		deliver(ctx, p, &ip, &e, mcast, false);
+		return;
+	}
 again:
 	/* The walk sees the first segment: the header chain must be there. */
 	err = rts_ip6ext_walk(p->data, RTS_MIN(p->len, p->pkt_len),

@@ -113,33 +113,39 @@ static int fragment(struct rts_ctx *ctx, struct rts_pkt *p,
 
 /*
  * Next hop and path MTU for @dst into @nexthop, @mtu. Without a flow's
- * @ref, a one-entry cache of the last destination (like IPv4's) answers
- * while nothing it relied on changed (route_gen) or expired; *@ref then
- * points at its neighbour ref. false: no route.
+ * @ref, a one-entry cache of the last source and destination (like
+ * IPv4's) answers while nothing it relied on changed (route_gen) or
+ * expired; *@ref then points at its neighbour ref. RTS_EADDRNOTAVAIL: @src
+ * is not usable (DAD still running); RTS_ENETUNREACH: no route.
  */
-static bool tx_path(struct rts_ctx *ctx, const struct rts_ip *dst,
-		    struct rts_ip *nexthop, uint16_t *mtu,
-		    struct rts_neigh_ref **ref)
+static int tx_path(struct rts_ctx *ctx, const struct rts_ip *src,
+		   const struct rts_ip *dst, struct rts_ip *nexthop,
+		   uint16_t *mtu, struct rts_neigh_ref **ref)
 {
 	struct rts_ip6_tables *t = &ctx->ip6;
 	uint64_t until, pmtu_until;
 
-	if (rts_ip6_is_multicast(dst)) {
-		*nexthop = *dst;
-		*mtu = t->link_mtu;
-		return true;
-	}
 	if (*ref == NULL && t->tx_gen == t->route_gen &&
-	    ctx->now_ns < t->tx_until_ns && rts_ip_eq(dst, &t->tx_dst)) {
+	    ctx->now_ns < t->tx_until_ns && rts_ip_eq(dst, &t->tx_dst) &&
+	    rts_ip_eq(src, &t->tx_src)) {
 		*nexthop = t->tx_nexthop;
 		*mtu = t->tx_mtu;
 		*ref = &t->tx_ref;
-		return true;
+		return 0;
+	}
+	/* RFC 4862 §5.4: a tentative address is no source (yet) */
+	if (rts_unlikely(!rts_ip6_addr_usable(ctx, src)))
+		return RTS_EADDRNOTAVAIL;
+	if (rts_ip6_is_multicast(dst)) {
+		*nexthop = *dst;
+		*mtu = t->link_mtu;
+		return 0;
 	}
 	if (rts_ip6_next_hop_until(ctx, dst, nexthop, &until) != 0)
-		return false;
+		return RTS_ENETUNREACH;
 	*mtu = rts_ip6_pmtu_get_until(ctx, dst, &pmtu_until);
 	if (*ref == NULL) {
+		t->tx_src = *src;
 		t->tx_dst = *dst;
 		t->tx_nexthop = *nexthop;
 		t->tx_mtu = *mtu;
@@ -148,7 +154,7 @@ static bool tx_path(struct rts_ctx *ctx, const struct rts_ip *dst,
 		t->tx_ref.n = NULL;
 		*ref = &t->tx_ref;
 	}
-	return true;
+	return 0;
 }
 
 int rts_ip6_send_ref(struct rts_ctx *ctx, struct rts_pkt *p,
@@ -159,12 +165,16 @@ int rts_ip6_send_ref(struct rts_ctx *ctx, struct rts_pkt *p,
 	uint16_t mtu;
 	uint32_t len = p->pkt_len;
 	uint8_t *h;
+	int rc = rts_ip_is_v4(dst) ? RTS_ENETUNREACH
+				   : tx_path(ctx, src, dst, &nexthop, &mtu, &ref);
 
-	if (rts_unlikely(rts_ip_is_v4(dst) ||
-			 !tx_path(ctx, dst, &nexthop, &mtu, &ref))) {
-		ctx->cnt.ip6_tx_no_route++;
+	if (rts_unlikely(rc != 0)) {
+		if (rc == RTS_EADDRNOTAVAIL)
+			ctx->cnt.ip6_tx_tentative++; /* sent again later */
+		else
+			ctx->cnt.ip6_tx_no_route++;
 		rts_free(ctx, p);
-		return RTS_ENETUNREACH;
+		return rc;
 	}
 	ctx->cnt.ip6_tx++;
 	if (rts_unlikely(len + RTS_IP6_HDR_LEN > mtu) &&

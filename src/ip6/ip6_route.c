@@ -156,7 +156,9 @@ int rts_ip6_route(struct rts_ctx *ctx, const struct rts_ip *dst,
 	if (rts_ip6_is_unspecified(dst) || rts_ip6_is_loopback(dst))
 		return RTS_ENETUNREACH;
 	if (src_hint && !rts_ip_is_any(src_hint)) {
-		if (!rts_ip6_addr_usable(ctx, src_hint))
+		/* tentative is fine: a connection may be opened while DAD
+		 * runs; its packets wait (ip6_tx_tentative) until it ends */
+		if (!rts_ip6_addr_is_local(ctx, src_hint))
 			return RTS_EADDRNOTAVAIL;
 		rt->src = *src_hint;
 	} else if (!rts_ip6_select_src(ctx, dst, &rt->src)) {

@@ -37,6 +37,7 @@ struct rts_ip6_addr {
 	uint8_t state;          /* enum rts_ip6_addr_state */
 	uint8_t origin;         /* enum rts_ip6_addr_origin */
 	uint8_t dad_left;       /* DAD solicitations still to send */
+	uint8_t dad_counter;    /* RFC 7217 DAD_Counter of a stable IID */
 	uint8_t nonce[6];       /* RFC 7527: recognise our own looped NS */
 	uint64_t preferred_until_ns; /* SLAAC only; UINT64_MAX: infinite */
 	uint64_t valid_until_ns;
@@ -98,6 +99,7 @@ struct rts_ip6_tables {
 	 */
 	uint32_t route_gen;
 	/* last destination sent without a template, and how (ip6_output.c) */
+	struct rts_ip tx_src;
 	struct rts_ip tx_dst;
 	struct rts_ip tx_nexthop;
 	uint64_t tx_until_ns;   /* the router or prefix it relies on expires */

@@ -236,10 +236,13 @@ static void slaac(struct rts_ctx *ctx, const struct rts_nd_prefix *pi)
 {
 	struct rts_ip6_addr *a;
 	struct rts_ip ip;
+	uint8_t counter = 0;
 
 	/* (c) preferred beyond valid; our interface ids are 64 bits */
-	if (pi->preferred_s > pi->valid_s || pi->len != 64)
+	if (pi->preferred_s > pi->valid_s || pi->len != 64) {
+		ctx->cnt.nd_slaac_bad_prefix++;
 		return;
+	}
 	a = slaac_find(ctx, pi);
 	if (a != NULL) {
 		if (a->state != RTS_IP6_ADDR_DUPLICATE)
@@ -248,12 +251,13 @@ static void slaac(struct rts_ctx *ctx, const struct rts_nd_prefix *pi)
 	}
 	if (pi->valid_s == 0)
 		return;
-	ip = rts_ip6_eui64_addr(&pi->prefix, &ctx->cfg.mac);
+	ip = rts_ip6_iid_addr(ctx, &pi->prefix, &counter); /* EUI-64 or RFC 7217 */
 	a = rts_ip6_addr_add(ctx, &ip, 64, RTS_IP6_ORIGIN_SLAAC);
 	if (a == NULL) {
 		ctx->cnt.nd_slaac_no_slot++;
 		return;
 	}
+	a->dad_counter = counter;
 	rts_ip6_addr_lifetimes(ctx, a, lifetime_end(ctx, pi->preferred_s),
 			       lifetime_end(ctx, pi->valid_s));
 }

@@ -257,6 +257,8 @@ static int udp_prepare(struct rts_ctx *ctx, const struct rts_endpoint *dst,
 	rc = rts_route_lookup(ctx, &dst->ip, NULL, rt);
 	if (rc && rts_ip_is_v4(&dst->ip))
 		ctx->cnt.ip4_tx_no_route++;
+	else if (rc)
+		ctx->cnt.ip6_tx_no_route++; /* no route or no usable source */
 	return rc;
 }
 

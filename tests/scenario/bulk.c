@@ -101,6 +101,14 @@ static bool check_drops_match(const struct bulk_result *res)
 	for (int s = 0; s < 2; s++) {
 		uint64_t drops = scen_rx_drops(&res->cnt[s ^ 1]);
 
+		if (scen_family == 6) {
+			/* No IPv6 header checksum: a flipped bit in the traffic
+			 * class, flow label or hop limit goes unnoticed and harms
+			 * nothing (the stream check proves no damage got in). */
+			RTS_CHECK(drops <= res->st[s].corrupted);
+			ok = ok && drops <= res->st[s].corrupted;
+			continue;
+		}
 		RTS_CHECK_EQ(drops, res->st[s].corrupted);
 		ok = ok && drops == res->st[s].corrupted;
 	}

@@ -200,7 +200,7 @@ const struct rts_tcp_handlers tapp_handlers = {
 struct rts_tcp_listener *scen_listen(struct ml_scen *sc, int s, uint16_t port,
 				     uint16_t backlog, struct tapp *a)
 {
-	struct rts_endpoint l = { .ip = ml_scen_ip(s), .port = port };
+	struct rts_endpoint l = { .ip = scen_ip(s), .port = port };
 	int err = 0;
 	struct rts_tcp_listener *li = rts_tcp_listen(ml_scen_ctx(sc, s), &l,
 						     backlog, &tapp_handlers,
@@ -214,7 +214,7 @@ struct rts_tcp_listener *scen_listen(struct ml_scen *sc, int s, uint16_t port,
 struct rts_tcp_conn *scen_connect(struct ml_scen *sc, int s, uint16_t port,
 				  struct tapp *a)
 {
-	struct rts_endpoint r = { .ip = ml_scen_ip(s ^ 1), .port = port };
+	struct rts_endpoint r = { .ip = scen_ip(s ^ 1), .port = port };
 	int err = 0;
 	struct rts_tcp_conn *c = rts_tcp_connect(ml_scen_ctx(sc, s), NULL, &r,
 						 &tapp_handlers, a, &err);
@@ -280,7 +280,14 @@ bool tapps_both_done(void *pair)
 
 uint64_t scen_rx_drops(const struct rts_counters *c)
 {
-	return c->eth_rx_too_short + c->eth_rx_not_for_us +
+	uint64_t v6 = 0;
+
+	if (scen_family == 6)
+		v6 = c->ip6_rx_too_short + c->ip6_rx_bad_version +
+		     c->ip6_rx_bad_len + c->ip6_rx_not_for_us +
+		     c->ip6_rx_bad_src + c->ip6_rx_ext_bad +
+		     c->ip6_rx_unknown_proto + c->udp_rx_bad_csum;
+	return v6 + c->eth_rx_too_short + c->eth_rx_not_for_us +
 	       c->eth_rx_unknown_type + c->ip4_rx_too_short +
 	       c->ip4_rx_bad_version + c->ip4_rx_bad_ihl + c->ip4_rx_bad_len +
 	       c->ip4_rx_bad_csum + c->ip4_rx_not_for_us + c->ip4_rx_bad_src +
@@ -288,8 +295,29 @@ uint64_t scen_rx_drops(const struct rts_counters *c)
 	       c->tcp_rx_malformed + c->tcp_rx_bad_opts;
 }
 
+int scen_family = 4;
+
+struct rts_ip scen_ip(int side)
+{
+	struct rts_ip ip;
+
+	if (scen_family != 6)
+		return ml_scen_ip(side);
+	rts_ip_parse(side & 1 ? "2001:2::2" : "2001:2::1", &ip, NULL);
+	return ip;
+}
+
 void scen_opts(struct ml_scen_opts *o, uint32_t n_bufs)
 {
 	ml_scen_opts_default(o);
 	o->pool.n_bufs = n_bufs;
+	if (scen_family != 6)
+		return;
+	for (int s = 0; s < 2; s++) { /* dual stack, usable at once */
+		struct rts_ip ip = scen_ip(s);
+
+		rts_config_add_addr(&o->cfg[s], &ip, 64);
+		o->cfg[s].ip6.dad_transmits = 0;
+		o->cfg[s].ip6.router_solicits = 0;
+	}
 }

@@ -57,6 +57,14 @@ void tapp_pump(struct tapp *a);
 /* Start sending @total bytes (pumped again from acked/writable). */
 void tapp_send(struct tapp *a, uint64_t total);
 
+/*
+ * The family the helpers use: 4 (default: 198.18.0.1 and .2) or 6 (the
+ * contexts also get 2001:2::1 and ::2/64, DAD and RS off, and scen_listen /
+ * scen_connect use those). Set before scen_opts().
+ */
+extern int scen_family;
+struct rts_ip scen_ip(int side);
+
 /* Listen on side @s port @port with @a as the listener's app. */
 struct rts_tcp_listener *scen_listen(struct ml_scen *sc, int s, uint16_t port,
 				     uint16_t backlog, struct tapp *a);

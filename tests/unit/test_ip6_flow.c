@@ -345,6 +345,53 @@ RTS_TEST(ip6_send_cache_follows_a_new_mac)
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
+/*
+ * A connection opened from an address still under DAD: accepted, its SYN
+ * held back (RFC 4862 §5.4: not a source yet, counted), and the handshake
+ * completes by retransmission once the address is preferred.
+ */
+RTS_TEST(ip6_connect_from_tentative_address_waits_for_dad)
+{
+	struct pair p;
+	struct rts_config ca, cb;
+	struct rts_ip a6 = IP_US, b6 = IP_PEER;
+	struct rts_endpoint l = { .port = 80 }, r = { .ip = IP_PEER, .port = 80 };
+	struct rts_endpoint me = { .ip = IP_US };
+	int err;
+
+	testbe_config(&ca, "198.18.0.1/24", 1, 0);
+	testbe_config(&cb, "198.18.0.2/24", 2, 0);
+	rts_config_add_addr(&ca, &a6, 64);
+	rts_config_add_addr(&cb, &b6, 64);
+	ca.ip6.dad_transmits = 1;
+	cb.ip6.dad_transmits = 0;
+	ca.ip6.router_solicits = cb.ip6.router_solicits = 0;
+	pair_init_cfg(&p, &ca, &cb);
+	RTS_CHECK(rts_tcp_listen(p.b, &l, 0, &app_handlers, &p.sb, &err) != NULL);
+	p.sa.conn = rts_tcp_connect(p.a, &me, &r, &app_handlers, &p.sa, &err);
+	RTS_REQUIRE(p.sa.conn != NULL);
+	pair_pump(&p);
+	RTS_CHECK_EQ(cnt(p.a)->ip6_tx_tentative, 1);
+	RTS_CHECK_EQ(p.sb.accepted, 0);
+	for (int i = 0; i < 50 && !p.sa.connected; i++)
+		pair_advance(&p, 100 * MS);
+	RTS_CHECK_EQ(p.sa.connected, 1);
+	RTS_CHECK_EQ(p.sb.accepted, 1);
+	RTS_CHECK_EQ(cnt(p.a)->nd_dad_conflict, 0);
+	RTS_CHECK_EQ(push(&p, 32 * 1024), 32 * 1024);
+	RTS_CHECK_EQ(p.sb.rx_len, 32 * 1024);
+	RTS_CHECK(p.sa.conn->flow6.ready);
+	/* an address that is not ours at all is still refused */
+	struct rts_endpoint other = { .ip = c6_ip("2001:2::77") };
+	RTS_CHECK(rts_tcp_connect(p.a, &other, &r, &app_handlers, &p.sa,
+				  &err) == NULL);
+	RTS_CHECK_EQ(err, RTS_EADDRNOTAVAIL);
+	rts_tcp_abort(p.sa.conn);
+	pair_pump(&p);
+	pair_fini(&p);
+	RTS_CHECK_EQ(testbe_outstanding(), 0);
+}
+
 int main(void)
 {
 	return rts_test_main();
