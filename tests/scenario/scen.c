@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers shared by the scenario tests (see scen.h). */
+#include "rts_test_pkt.h"
 #include "scen.h"
 
 #define SCEN_MAX_STEPS 20000000ull
@@ -129,24 +130,16 @@ static void on_data(struct rts_tcp_conn *c, void *user, struct rts_pkt *p,
 		    uint32_t off, uint32_t len)
 {
 	struct tapp *a = user;
-	uint32_t done = 0;
+	struct rts_test_span sp = rts_test_span(p, off, len);
+	const uint8_t *d;
+	uint32_t n;
 
-	for (struct rts_pkt *s = p; s != NULL && done < len; s = s->next) {
-		uint32_t n;
-
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		n = s->len - off < len - done ? s->len - off : len - done;
-		a->rx_hash = fnv1a(a->rx_hash, s->data + off, n);
+	while (rts_test_span_next(&sp, &d, &n)) {
+		a->rx_hash = fnv1a(a->rx_hash, d, n);
 		for (uint32_t i = 0; i < n && a->rx_bad_at == UINT64_MAX; i++)
-			if (s->data[off + i] !=
-			    stream_byte(a->rx_seed, a->rx_len + i))
+			if (d[i] != stream_byte(a->rx_seed, a->rx_len + i))
 				a->rx_bad_at = a->rx_len + i;
 		a->rx_len += n;
-		done += n;
-		off = 0;
 	}
 	rts_pkt_free(rts_tcp_ctx(c), p);
 	if (!a->no_consume)

@@ -16,6 +16,7 @@
 
 #include "memlink.h"
 #include "rts_test.h"
+#include "rts_test_pkt.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -254,21 +255,15 @@ static void h_data(struct rts_tcp_conn *c, void *user, struct rts_pkt *p,
 		   uint32_t off, uint32_t len)
 {
 	struct xfer *x = user;
-	uint32_t done = 0;
+	struct rts_test_span sp = rts_test_span(p, off, len);
+	const uint8_t *d;
+	uint32_t n, done = 0;
 
-	for (struct rts_pkt *s = p; s && done < len; s = s->next) {
-		uint32_t n;
-
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		n = s->len - off < len - done ? s->len - off : len - done;
+	while (rts_test_span_next(&sp, &d, &n)) {
 		for (uint32_t i = 0; i < n && !x->bad_at; i++)
-			if (s->data[off + i] != stream_byte(x->rcvd + done + i))
+			if (d[i] != stream_byte(x->rcvd + done + i))
 				x->bad_at = x->rcvd + done + i + 1;
 		done += n;
-		off = 0;
 	}
 	x->rcvd += len;
 	rts_pkt_free(rts_tcp_ctx(c), p);

@@ -8,6 +8,7 @@
 #define TCP_PAIR_H
 
 #include "rts_test.h"
+#include "rts_test_pkt.h"
 #include "testbe.h"
 
 #define APP_BUF (1u << 20)
@@ -38,24 +39,17 @@ static void app_data(struct rts_tcp_conn *c, void *user, struct rts_pkt *p,
 		     uint32_t off, uint32_t len)
 {
 	struct app *a = user;
-	uint32_t done = 0;
+	struct rts_test_span sp = rts_test_span(p, off, len);
+	const uint8_t *d;
+	uint32_t n;
 
-	for (struct rts_pkt *s = p; s && done < len; s = s->next) {
-		uint32_t n;
-
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		n = s->len - off < len - done ? s->len - off : len - done;
+	while (rts_test_span_next(&sp, &d, &n)) {
 		if (a->rx_len < APP_BUF)
-			memcpy(a->rx + a->rx_len, s->data + off,
+			memcpy(a->rx + a->rx_len, d,
 			       a->rx_len + n <= APP_BUF ? n : APP_BUF - a->rx_len);
 		if (a->echo)
-			rts_tcp_send(c, s->data + off, n);
+			rts_tcp_send(c, d, n);
 		a->rx_len += n;
-		done += n;
-		off = 0;
 	}
 	rts_pkt_free(rts_tcp_ctx(c), p);
 	if (!a->no_consume)
