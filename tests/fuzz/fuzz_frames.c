@@ -32,6 +32,7 @@
 
 #include <rtestack/rtestack.h>
 
+#include "fuzz_input.h"
 #include "testbe.h"
 
 #define NCONN 3
@@ -64,36 +65,6 @@ struct world {
 };
 
 static struct world *W;
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct input *in, unsigned bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++) {
-		v <<= 8;
-		if (in->left) {
-			v |= *in->p++;
-			in->left--;
-		}
-	}
-	return v;
-}
-
-/* Copy up to @n input bytes to @dst, zero-filling past the end. */
-static void take_bytes(struct input *in, uint8_t *dst, size_t n)
-{
-	size_t k = n < in->left ? n : in->left;
-
-	memcpy(dst, in->p, k);
-	memset(dst + k, 0, n - k);
-	in->p += k;
-	in->left -= k;
-}
 
 /* ------------------------------------------------------ app handlers */
 

@@ -31,17 +31,13 @@
 #include <rtestack/rtestack.h>
 
 #include "core/internal.h"
+#include "fuzz_input.h"
 #include "testbe.h"
 
 #define MAX_RECORDS 128
 #define UDP_PORT 7
 
 enum { OP_RAW, OP_ICMP, OP_FRAG, OP_EXT, OP_TIME, OP_APP, OP_COUNT };
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
 
 struct world {
 	struct testbe *be;
@@ -56,30 +52,6 @@ struct world {
 };
 
 static struct world W;
-
-static uint32_t take(struct input *in, unsigned bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++) {
-		v <<= 8;
-		if (in->left) {
-			v |= *in->p++;
-			in->left--;
-		}
-	}
-	return v;
-}
-
-static void take_bytes(struct input *in, uint8_t *dst, size_t n)
-{
-	size_t k = n < in->left ? n : in->left;
-
-	memcpy(dst, in->p, k);
-	memset(dst + k, 0, n - k);
-	in->p += k;
-	in->left -= k;
-}
 
 static struct rts_ip ip6(const char *s)
 {

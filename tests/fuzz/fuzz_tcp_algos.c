@@ -13,6 +13,7 @@
 
 #include <rtestack/ctx.h>
 
+#include "fuzz_input.h"
 #include "tcp/tcp_cc.h"
 #include "tcp/tcp_sack.h"
 #include "tcp/tcp_syncookie.h"
@@ -25,25 +26,6 @@
 			abort();                                               \
 		}                                                              \
 	} while (0)
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint32_t take(struct input *in, unsigned bytes)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++) {
-		v = v << 8;
-		if (in->left) {
-			v |= *in->p++;
-			in->left--;
-		}
-	}
-	return v;
-}
 
 /* ------------------------------------------------------------- SACK */
 
