@@ -21,15 +21,11 @@ OUT=
 
 # cli "CMD; CMD": run commands, wait for them to finish, output in $OUT.
 cli() {
-	local start i
+	local start
 	MARK=$((MARK + 1))
 	start=$(wc -l <"$LOG")
 	echo "$*; echo @@done-$MARK" >&3
-	for i in $(seq 1 400); do
-		grep -q "^@@done-$MARK\$" "$LOG" && break
-		kill -0 "$BENCH_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_log "$LOG" "^@@done-$MARK\$" 400
 	OUT=$(tail -n +$((start + 1)) "$LOG")
 	grep -q "^@@done-$MARK\$" <<<"$OUT"
 }
@@ -45,7 +41,6 @@ has() {
 }
 
 cli_start() {
-	local i
 	mkfifo "$WORK/in"
 	ip netns exec "$NS" "$CLI" --no-pci --no-huge -m 512 -l 0 \
 		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
@@ -54,11 +49,7 @@ cli_start() {
 		<"$WORK/in" >"$LOG" 2>&1 &
 	BENCH_PID=$!
 	exec 3>"$WORK/in"
-	for i in $(seq 1 200); do
-		grep -q "rtestack-cli: ready" "$LOG" && return 0
-		kill -0 "$BENCH_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_log "$LOG" "rtestack-cli: ready" && return 0
 	diag <"$LOG"
 	return 1
 }
@@ -185,13 +176,8 @@ has "close: the service stops" "^closed: tcp port 5001 echo"
 has "close twice: an error" "^error: close: nothing listens on port 5001"
 
 echo "quit" >&3
-for i in $(seq 1 100); do
-	kill -0 "$BENCH_PID" 2>/dev/null || break
-	sleep 0.1
-done
-wait "$BENCH_PID"
+bench_reap
 rc=$?
-BENCH_PID=
 exec 3>&-
 tap_check "quit: rtestack-cli exits 0" test "$rc" = 0
 tap_check "every mbuf back in its pool" grep -q "mbufs leaked: 0)" "$LOG"

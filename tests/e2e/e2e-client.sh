@@ -16,13 +16,8 @@ run_client() {
 	bench_client_start rtsc0 -l ${CORES:-0} --vdev net_tap0,iface=rtsc0 -- \
 		--addr $STACK_IP/24 --role client --workload pingpong \
 		--server $KERNEL_IP --port 5001 --verify --quiet --duration 100 "$@"
-	bench_wait
-	local rc=$?
-	grep -E "summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans|bad_csum" \
-		"$BENCH_LOG" | diag
-	tap_check "$what" test $rc = 0
-	[ $rc = 0 ] || tail -30 "$BENCH_LOG" | diag
-	check_mbufs
+	bench_client_verdict "$what" \
+		"summary|connections:|latency|impairment|backend.impair|tcp_tx_retrans|bad_csum"
 }
 
 run_client "client: 4 x 16 MiB echoed byte-exact by the kernel" \

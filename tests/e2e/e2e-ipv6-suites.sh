@@ -78,27 +78,14 @@ PIDS+=($!)
 
 run_client6() {
 	local what=$1; shift
-	BENCH_LOG=$WORK/client.$TAP_N.log
-	ip netns exec "$NS" "$BENCH" --no-pci --no-huge -m 512 \
-		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error \
+	# The tap appears when the port starts: give the kernel its address.
+	KERNEL_UP=kernel_v6_up bench_client_start $IFC \
 		-l ${CORES:-0} --vdev net_tap0,iface=$IFC -- \
 		--addr $STACK_IP/24 --addr $S6/64 \
 		--role client --workload pingpong --server $K6 --port 5001 \
-		--verify --quiet --duration 100 "$@" >"$BENCH_LOG" 2>&1 &
-	BENCH_PID=$!
-	# The tap appears when the port starts: give the kernel its address.
-	for i in $(seq 1 100); do
-		ip netns exec "$NS" ip link show $IFC >/dev/null 2>&1 && break
-		sleep 0.05
-	done
-	kernel_v6_up
-	bench_wait
-	local rc=$?
-	grep -E "summary|connections:|impairment|backend.impair|tcp_tx_retrans|bad_csum|ip6_tx_tentative" \
-		"$BENCH_LOG" | diag
-	tap_check "$what" test $rc = 0
-	[ $rc = 0 ] || tail -30 "$BENCH_LOG" | diag
-	check_mbufs
+		--verify --quiet --duration 100 "$@"
+	bench_client_verdict "$what" \
+		"summary|connections:|impairment|backend.impair|tcp_tx_retrans|bad_csum|ip6_tx_tentative"
 }
 
 run_client6 "IPv6 client: 4 x 16 MiB echoed byte-exact by the kernel" \

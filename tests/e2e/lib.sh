@@ -11,6 +11,9 @@
 #   tap_check "description" COMMAND...
 #   bench_stop                     # SIGINT; checks exit 0 and no leaked mbufs
 #   e2e_done
+#
+# $BENCH_PID may be any process the test waits on this way (e2e-cli runs
+# rtestack-cli there): wait_log and bench_reap work for it too.
 
 set -u
 BENCH=${RTS_BENCH:-}
@@ -107,10 +110,22 @@ kernel_tap_up() {
 	ip netns exec "$NS" ip link set "$ifc" up
 }
 
+# wait_log LOG REGEX [TRIES]: until LOG has a line matching REGEX (TRIES
+# looks 50 ms apart, default 200) or $BENCH_PID is gone. True once it has.
+wait_log() {
+	local log=$1 re=$2 i
+	for i in $(seq 1 "${3:-200}"); do
+		grep -q "$re" "$log" && return 0
+		kill -0 "$BENCH_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	grep -q "$re" "$log"
+}
+
 # bench_start EAL-ARGS... -- BENCH-ARGS...: run in $NS, wait for "ready".
 # With a net_tap vdev named in the EAL args the kernel side is configured.
 bench_start() {
-	local i ifc=
+	local ifc=
 	BENCH_LOG=$WORK/bench.$TAP_N.log
 	for a in "$@"; do
 		case "$a" in *net_tap*iface=*) ifc=${a##*iface=}; ifc=${ifc%%,*} ;; esac
@@ -119,12 +134,7 @@ bench_start() {
 		--file-prefix "$PREFIX" --log-level=pmd.net.tap:error "$@" \
 		>"$BENCH_LOG" 2>&1 &
 	BENCH_PID=$!
-	for i in $(seq 1 200); do
-		grep -q "rtestack-bench: ready" "$BENCH_LOG" && break
-		kill -0 "$BENCH_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	if ! grep -q "rtestack-bench: ready" "$BENCH_LOG"; then
+	if ! wait_log "$BENCH_LOG" "rtestack-bench: ready"; then
 		diag <"$BENCH_LOG"
 		return 1
 	fi
@@ -134,8 +144,9 @@ bench_start() {
 
 # bench_client_start IFC EAL-ARGS... -- BENCH-ARGS...: a bench that ends by
 # itself (a client) in $NS on the net_tap interface IFC named in the EAL
-# args; the kernel side of the tap is configured as soon as it appears.
-# Then bench_wait for its verdict.
+# args; the kernel side of the tap is configured as soon as it appears
+# (by $KERNEL_UP IFC when set, else kernel_tap_up IFC).
+# Then bench_wait, or bench_client_verdict, for its verdict.
 bench_client_start() {
 	local ifc=$1 i
 	shift
@@ -148,7 +159,7 @@ bench_client_start() {
 		ip netns exec "$NS" ip link show "$ifc" >/dev/null 2>&1 && break
 		sleep 0.05
 	done
-	kernel_tap_up "$ifc"
+	"${KERNEL_UP:-kernel_tap_up}" "$ifc"
 }
 
 # bench_wait: wait for a bench that ends by itself (a client); its status.
@@ -160,18 +171,36 @@ bench_wait() {
 	return $rc
 }
 
-# bench_stop: SIGINT, then the verdict: exit 0, no mbuf left behind.
-bench_stop() {
-	local rc i
-	[ -z "$BENCH_PID" ] && return 1
-	kill -INT "$BENCH_PID" 2>/dev/null
+# bench_client_verdict WHAT REGEX: bench_wait, show the log lines matching
+# REGEX, then one TAP line WHAT for exit 0 and one for the mbufs.
+bench_client_verdict() {
+	local what=$1 show=$2 rc
+	bench_wait
+	rc=$?
+	grep -E "$show" "$BENCH_LOG" | diag
+	tap_check "$what" test $rc = 0
+	[ $rc = 0 ] || tail -30 "$BENCH_LOG" | diag
+	check_mbufs
+}
+
+# bench_reap: $BENCH_PID was told to end: give it 10 s to, then wait for
+# it; its status.
+bench_reap() {
+	local i
 	for i in $(seq 1 100); do
 		kill -0 "$BENCH_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	wait "$BENCH_PID"
+	bench_wait
+}
+
+# bench_stop: SIGINT, then the verdict: exit 0, no mbuf left behind.
+bench_stop() {
+	local rc
+	[ -z "$BENCH_PID" ] && return 1
+	kill -INT "$BENCH_PID" 2>/dev/null
+	bench_reap
 	rc=$?
-	BENCH_PID=
 	tap_check "rtestack-bench exits 0 after SIGINT" test "$rc" = 0
 	check_mbufs
 	[ "$rc" = 0 ] || tail -40 "$BENCH_LOG" | diag
