@@ -100,6 +100,16 @@ static bool got_dgram(void)
 	       memcmp(got_data, dgram + 8, got_len) == 0;
 }
 
+/* The end of a test: the UDP binding (if any), the context, the backend. */
+static void frag_fini(struct testbe *be, struct rts_ctx *ctx,
+		      struct rts_udp_bind *b)
+{
+	if (b != NULL)
+		rts_udp_unbind(b);
+	testbe_ctx_free(ctx, 0);
+	testbe_delete(be);
+}
+
 RTS_TEST(ip6_reass_orders)
 {
 	struct testbe *be = testbe_new();
@@ -124,9 +134,7 @@ RTS_TEST(ip6_reass_orders)
 	RTS_CHECK_EQ(cnt(ctx)->ip6_reass_ok, 3);
 	RTS_CHECK_EQ(cnt(ctx)->ip6_rx_frags, 12);
 	RTS_CHECK_EQ(ctx->ip6.reass_mem, 0);
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -142,9 +150,7 @@ RTS_TEST(ip6_reass_duplicate_fragment)
 	RTS_CHECK_EQ(got, 1);
 	RTS_CHECK(got_dgram());
 	RTS_CHECK_EQ(cnt(ctx)->ip6_reass_dup, 2);
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -174,9 +180,7 @@ RTS_TEST(ip6_reass_overlap_discards_datagram)
 	inject_frag(be, ctx, 7, 1600, dgram_len - 1600, false, 17, 32 * SEC);
 	RTS_CHECK_EQ(got, 1);
 	RTS_CHECK(got_dgram());
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -196,9 +200,7 @@ RTS_TEST(ip6_reass_inconsistent_end)
 	inject_frag(be, ctx, 10, 1200, 400, true, 17, 0);
 	RTS_CHECK_EQ(cnt(ctx)->ip6_reass_overlap, 2);
 	RTS_CHECK_EQ(got, 0);
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -228,9 +230,7 @@ RTS_TEST(ip6_reass_timeout_time_exceeded)
 	RTS_CHECK_EQ(o.l4[8 + 40], 17); /* quoting the fragment header */
 	RTS_CHECK_EQ(rts_get_be32(o.l4 + 8 + 44), 11);
 	RTS_CHECK_EQ(testbe_tx_count(be), 0);
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -266,8 +266,7 @@ RTS_TEST(ip6_reass_memory_bounded)
 	RTS_CHECK(ctx->ip6.reass_mem <= cfg.reass_max_bytes);
 	rts_udp_unbind(b);
 	testbe_drain(be);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, NULL);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -298,8 +297,7 @@ RTS_TEST(ip6_reass_bad_fragments_answered)
 	RTS_CHECK_EQ(o.l4[1], 3);
 	RTS_CHECK_EQ(cnt(ctx)->ip6_rx_frag_bad, 3);
 	RTS_CHECK_EQ(ctx->ip6.reass_mem, 0);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, NULL);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -315,9 +313,7 @@ RTS_TEST(ip6_atomic_fragment_delivered)
 	RTS_CHECK(got_dgram());
 	RTS_CHECK_EQ(cnt(ctx)->ip6_rx_frags, 0);
 	RTS_CHECK_EQ(cnt(ctx)->ip6_reass_ok, 0);
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 }
 
 RTS_TEST(ip6_reass_nested_fragment_dropped)
@@ -337,8 +333,7 @@ RTS_TEST(ip6_reass_nested_fragment_dropped)
 	RTS_CHECK_EQ(cnt(ctx)->ip6_reass_ok, 1);
 	RTS_CHECK_EQ(cnt(ctx)->ip6_rx_frag_bad, 1);
 	RTS_CHECK_EQ(ctx->ip6.reass_mem, 0);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, NULL);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -370,9 +365,7 @@ RTS_TEST(ip6_reass_multi_segment_fragments)
 	}
 	RTS_CHECK_EQ(got, 1);
 	RTS_CHECK(got_dgram());
-	rts_udp_unbind(b);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, b);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -403,8 +396,7 @@ RTS_TEST(ip6_big_echo_in_fragments)
 	RTS_CHECK_EQ(reply[0], 129);
 	RTS_CHECK(memcmp(reply + 4, dgram + 4, dgram_len - 4) == 0);
 	RTS_CHECK_EQ(c6_csum(&dst, &src, 58, reply, dgram_len), 0);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, NULL);
 	RTS_CHECK_EQ(testbe_outstanding(), 0);
 }
 
@@ -424,8 +416,7 @@ RTS_TEST(ip6_nd_in_fragments_ignored)
 	RTS_CHECK_EQ(cnt(ctx)->nd_rx_invalid, 1);
 	RTS_CHECK_EQ(cnt(ctx)->nd_rx_ns, 0);
 	RTS_CHECK_EQ(testbe_tx_count(be), 0);
-	testbe_ctx_free(ctx, 0);
-	testbe_delete(be);
+	frag_fini(be, ctx, NULL);
 }
 
 int main(void)

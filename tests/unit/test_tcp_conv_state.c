@@ -368,23 +368,44 @@ RTS_TEST(keepalive_probes_and_timeout)
 
 /* ------------------------------------------------- closing */
 
+/*
+ * An accepted connection (tcp.fin_wait2_us = @fin_wait2_us) that the app
+ * closes (@shutdown false) or half-closes: the FIN it sends is checked.
+ * NULL when the handshake or the FIN did not happen.
+ */
+static struct rts_tcp_conn *fin_sent(struct conv *cv, uint32_t fin_wait2_us,
+				     bool shutdown)
+{
+	struct rts_config cfg;
+	struct rts_tcp_conn *c;
+	struct cv_out o;
+	bool ok;
+
+	cv_config(&cfg);
+	cfg.tcp.fin_wait2_us = fin_wait2_us;
+	cv_init_cfg(cv, &cfg);
+	ok = cv_accept(cv, &CV_FULL, 0, NULL);
+	RTS_CHECK(ok);
+	if (!ok)
+		return NULL;
+	c = cv->app.conn;
+	RTS_CHECK_EQ(shutdown ? rts_tcp_shutdown(c) : rts_tcp_close(c), 0);
+	rts_poll(cv->ctx, cv->now);
+	if (!cv_pop(cv, &o))
+		return NULL;
+	CV_EXPECT(&o, RTS_TH_ACK | RTS_TH_FIN, cv->rcv, cv->snd, 0);
+	return c;
+}
+
 /* An orphaned FIN_WAIT_2 (the app closed) ends after tcp.fin_wait2_us. */
 RTS_TEST(fin_wait2_timeout)
 {
 	struct conv cv;
 	struct cv_out o;
-	struct rts_config cfg;
-	struct rts_tcp_conn *c;
+	struct rts_tcp_conn *c = fin_sent(&cv, 5u * 1000 * 1000, false);
 
-	cv_config(&cfg);
-	cfg.tcp.fin_wait2_us = 5u * 1000 * 1000;
-	cv_init_cfg(&cv, &cfg);
-	CV_ACCEPT(&cv, &CV_FULL, 0, NULL);
-	c = cv.app.conn;
-	RTS_CHECK_EQ(rts_tcp_close(c), 0);
-	rts_poll(cv.ctx, cv.now);
-	CV_POP(&cv, &o);
-	CV_EXPECT(&o, RTS_TH_ACK | RTS_TH_FIN, cv.rcv, cv.snd, 0);
+	if (c == NULL)
+		return;
 	RTS_CHECK_EQ(rts_tcp_state(c), RTS_TCP_FIN_WAIT_1);
 	cv.rcv++;
 	cv.now += 10 * MS;
@@ -407,18 +428,10 @@ RTS_TEST(fin_wait2_half_close_no_timeout)
 {
 	struct conv cv;
 	struct cv_out o;
-	struct rts_config cfg;
-	struct rts_tcp_conn *c;
+	struct rts_tcp_conn *c = fin_sent(&cv, 2u * 1000 * 1000, true);
 
-	cv_config(&cfg);
-	cfg.tcp.fin_wait2_us = 2u * 1000 * 1000;
-	cv_init_cfg(&cv, &cfg);
-	CV_ACCEPT(&cv, &CV_FULL, 0, NULL);
-	c = cv.app.conn;
-	RTS_CHECK_EQ(rts_tcp_shutdown(c), 0);
-	rts_poll(cv.ctx, cv.now);
-	CV_POP(&cv, &o);
-	CV_EXPECT(&o, RTS_TH_ACK | RTS_TH_FIN, cv.rcv, cv.snd, 0);
+	if (c == NULL)
+		return;
 	cv.rcv++;
 	cv_send(&cv, RTS_TH_ACK, 0);
 	RTS_CHECK_EQ(cv_wait_tx(&cv, 10 * SEC), UINT64_MAX);
