@@ -36,7 +36,7 @@ struct ml_pool {
 	struct ml_buf *free_bufs;
 	struct ml_buf *free_clones;
 	uint32_t n_free_bufs, n_free_clones;
-	uint32_t high_water;
+	uint32_t min_free_bufs;  /* low-water mark of n_free_bufs */
 	uint64_t st_allocs, st_alloc_fails, st_clones, st_clone_fails;
 	/* read-only after creation */
 	bool threaded;
@@ -53,6 +53,115 @@ struct ml_pool {
 	uint32_t n_stash;
 	struct ml_buf *stash[ML_STASH];
 };
+
+/* ------------------------------------------------- pool hot paths (inline) */
+/* Out of line: threaded pools, empty free lists, chains to clone. */
+struct rts_pkt *ml_pool_alloc_slow(struct ml_pool *pool);
+struct rts_pkt *ml_pool_clone_slow(struct ml_pool *pool, struct rts_pkt *p);
+void ml_pkt_free_threaded(struct ml_pool *local, struct rts_pkt *p);
+__attribute__((noinline, cold, noreturn)) void ml_misuse(const char *what,
+							  const void *p);
+
+static inline void ml_reset_pkt(const struct ml_pool *pool, struct rts_pkt *p)
+{
+	p->data = p->buf + pool->headroom;
+	p->len = 0;
+	p->pkt_len = 0;
+	p->next = NULL;
+	p->ol_flags = 0;
+	p->l2_len = p->l3_len = p->l4_len = p->tso_segsz = 0;
+	p->q_next = NULL;
+}
+
+/* ml_pool_alloc(): a pop from the free list in the common case. */
+static inline struct rts_pkt *ml_alloc_inline(struct ml_pool *pool)
+{
+	struct ml_buf *b = pool->free_bufs;
+
+	if (__builtin_expect(b == NULL || pool->threaded, 0))
+		return ml_pool_alloc_slow(pool);
+	pool->free_bufs = b->free_next;
+	if (--pool->n_free_bufs < pool->min_free_bufs)
+		pool->min_free_bufs = pool->n_free_bufs;
+	b->state = ML_BUF_USED;
+	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
+	ml_reset_pkt(pool, &b->pkt);
+	pool->st_allocs++;
+	return &b->pkt;
+}
+
+/* ml_pool_clone() of one segment of an unthreaded pool: one descriptor. */
+static inline struct rts_pkt *ml_clone_inline(struct ml_pool *pool,
+					      struct rts_pkt *p)
+{
+	struct ml_buf *src = ml_buf_of(p);
+	struct ml_buf *owner = src->indirect ? src->owner : src;
+	struct ml_buf *c = pool->free_clones;
+
+	if (__builtin_expect(c == NULL || p->next != NULL || pool->threaded, 0))
+		return ml_pool_clone_slow(pool, p);
+	pool->free_clones = c->free_next;
+	pool->n_free_clones--;
+	c->state = ML_BUF_USED;
+	atomic_store_explicit(&owner->refcnt,
+			      atomic_load_explicit(&owner->refcnt,
+						   memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	c->owner = owner;
+	/* Like DPDK's clone: the same data and length, the head's meta. */
+	c->pkt = *p;
+	c->pkt.q_next = NULL;
+	pool->st_clones++;
+	return &c->pkt;
+}
+
+/* Unthreaded: back on its own pool's list (plain counts). */
+static inline void ml_push_own(struct ml_buf *b)
+{
+	struct ml_pool *pool = b->pool;
+
+	b->state = ML_BUF_FREE;
+	if (b->indirect) {
+		b->free_next = pool->free_clones;
+		pool->free_clones = b;
+		pool->n_free_clones++;
+	} else {
+		b->free_next = pool->free_bufs;
+		pool->free_bufs = b;
+		pool->n_free_bufs++;
+	}
+}
+
+/* ml_pkt_free(): unthreaded pools inline, the rest out of line. */
+static inline void ml_free_inline(struct ml_pool *local, struct rts_pkt *p)
+{
+	if (__builtin_expect(local->threaded, 0)) {
+		ml_pkt_free_threaded(local, p);
+		return;
+	}
+	while (p != NULL) {
+		struct rts_pkt *next = p->next;
+		struct ml_buf *b = ml_buf_of(p), *owner = b;
+		uint32_t refs;
+
+		if (__builtin_expect(b->state != ML_BUF_USED, 0))
+			ml_misuse("double free of a packet", p);
+		if (b->indirect) {
+			owner = b->owner;
+			ml_push_own(b);
+		} else {
+			b->state = ML_BUF_DETACHED; /* data lives while clones do */
+		}
+		refs = atomic_load_explicit(&owner->refcnt, memory_order_relaxed);
+		if (__builtin_expect(refs == 0, 0))
+			ml_misuse("refcount underflow", owner);
+		atomic_store_explicit(&owner->refcnt, refs - 1,
+				      memory_order_relaxed);
+		if (refs == 1)
+			ml_push_own(owner);
+		p = next;
+	}
+}
 
 /* ------------------------------------------------------------- offload */
 /*

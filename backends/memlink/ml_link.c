@@ -531,17 +531,17 @@ uint64_t ml_ep_next_arrival(struct ml_ep *ep)
 /* ------------------------------------------------------------ endpoints */
 static struct rts_pkt *ep_alloc(void *be)
 {
-	return ml_pool_alloc(((struct ml_ep *)be)->pool);
+	return ml_alloc_inline(((struct ml_ep *)be)->pool);
 }
 
 static void ep_free(void *be, struct rts_pkt *p)
 {
-	ml_pkt_free(((struct ml_ep *)be)->pool, p);
+	ml_free_inline(((struct ml_ep *)be)->pool, p);
 }
 
 static struct rts_pkt *ep_clone(void *be, struct rts_pkt *p)
 {
-	return ml_pool_clone(((struct ml_ep *)be)->pool, p);
+	return ml_clone_inline(((struct ml_ep *)be)->pool, p);
 }
 
 static const struct rts_backend_ops ml_ops = {

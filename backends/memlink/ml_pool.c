@@ -84,20 +84,20 @@ struct ml_pool *ml_pool_create(const struct ml_pool_config *cfg)
 		struct ml_buf *b = (struct ml_buf *)(void *)(pool->mem +
 					(size_t)i * pool->stride);
 
-		memset(b, 0, sizeof(*b));
-		b->pool = pool;
-		b->indirect = false;
-		b->pkt.buf = (uint8_t *)b + round_up(sizeof(struct ml_buf),
-						     ML_CACHE_LINE);
-		b->pkt.buf_len = headroom + cfg->data_size;
+		/* A compound literal: stores, not a memset call per buffer. */
+		*b = (struct ml_buf){
+			.pkt.buf = (uint8_t *)b + round_up(sizeof(struct ml_buf),
+							   ML_CACHE_LINE),
+			.pkt.buf_len = headroom + cfg->data_size,
+			.pool = pool,
+		};
 		push_free(&pool->free_bufs, &pool->n_free_bufs, b);
 	}
+	pool->min_free_bufs = pool->n_free_bufs;
 	for (uint32_t i = n_clones; i-- > 0;) {
 		struct ml_buf *b = &pool->clone_mem[i];
 
-		memset(b, 0, sizeof(*b));
-		b->pool = pool;
-		b->indirect = true;
+		*b = (struct ml_buf){ .pool = pool, .indirect = true };
 		push_free(&pool->free_clones, &pool->n_free_clones, b);
 	}
 	return pool;
@@ -139,21 +139,10 @@ static void drain_returns(struct ml_pool *pool)
 	}
 }
 
-static void reset_pkt(struct ml_pool *pool, struct rts_pkt *p)
-{
-	p->data = p->buf + pool->headroom;
-	p->len = 0;
-	p->pkt_len = 0;
-	p->next = NULL;
-	p->ol_flags = 0;
-	p->l2_len = p->l3_len = p->l4_len = p->tso_segsz = 0;
-	p->q_next = NULL;
-}
-
-struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
+/* Threaded pools (returns to take back) and empty free lists. */
+struct rts_pkt *ml_pool_alloc_slow(struct ml_pool *pool)
 {
 	struct ml_buf *b = pool->free_bufs;
-	uint32_t in_use;
 
 	if (b == NULL && pool->threaded) {
 		drain_returns(pool);
@@ -164,15 +153,18 @@ struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
 		return NULL;
 	}
 	pool->free_bufs = b->free_next;
-	pool->n_free_bufs--;
+	if (--pool->n_free_bufs < pool->min_free_bufs)
+		pool->min_free_bufs = pool->n_free_bufs;
 	b->state = ML_BUF_USED;
 	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
-	reset_pkt(pool, &b->pkt);
+	ml_reset_pkt(pool, &b->pkt);
 	pool->st_allocs++;
-	in_use = pool->n_bufs - pool->n_free_bufs;
-	if (in_use > pool->high_water)
-		pool->high_water = in_use;
 	return &b->pkt;
+}
+
+struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
+{
+	return ml_alloc_inline(pool);
 }
 
 static inline struct ml_buf *take_clone_desc(struct ml_pool *pool)
@@ -203,8 +195,8 @@ static inline void ref_get(struct ml_buf *owner)
 			memory_order_relaxed);
 }
 
-__attribute__((noinline, cold, noreturn)) static void
-misuse(const char *what, const void *p)
+__attribute__((noinline, cold, noreturn)) void ml_misuse(const char *what,
+							  const void *p)
 {
 	fprintf(stderr, "memlink: %s (%p)\n", what, p);
 	abort();
@@ -225,7 +217,7 @@ static inline bool ref_put(struct ml_buf *owner)
 				      memory_order_relaxed);
 	}
 	if (__builtin_expect(old == 0, 0))
-		misuse("refcount underflow", owner);
+		ml_misuse("refcount underflow", owner);
 	return old == 1;
 }
 
@@ -279,7 +271,7 @@ static inline void put_desc(struct ml_pool *local, struct ml_buf *b)
 static inline void free_segment(struct ml_pool *local, struct ml_buf *b)
 {
 	if (__builtin_expect(b->state != ML_BUF_USED, 0))
-		misuse("double free of a packet", &b->pkt);
+		ml_misuse("double free of a packet", &b->pkt);
 	if (b->indirect) {
 		struct ml_buf *owner = b->owner;
 
@@ -295,6 +287,11 @@ static inline void free_segment(struct ml_pool *local, struct ml_buf *b)
 }
 
 void ml_pkt_free(struct ml_pool *local, struct rts_pkt *p)
+{
+	ml_free_inline(local, p);
+}
+
+void ml_pkt_free_threaded(struct ml_pool *local, struct rts_pkt *p)
 {
 	while (p != NULL) {
 		struct rts_pkt *next = p->next;
@@ -329,23 +326,13 @@ static inline struct rts_pkt *clone_segment(struct ml_pool *pool,
 
 struct rts_pkt *ml_pool_clone(struct ml_pool *pool, struct rts_pkt *p)
 {
-	struct rts_pkt *head, *tail;
+	return ml_clone_inline(pool, p);
+}
 
-	/* One segment (what TCP clones): the descriptor is the whole job. */
-	if (__builtin_expect(p->next == NULL, 1)) {
-		head = clone_segment(pool, p);
-		if (head == NULL)
-			goto fail;
-		head->ol_flags = p->ol_flags;
-		head->l2_len = p->l2_len;
-		head->l3_len = p->l3_len;
-		head->l4_len = p->l4_len;
-		head->tso_segsz = p->tso_segsz;
-		pool->st_clones++;
-		return head;
-	}
-	head = clone_segment(pool, p);
-	tail = head;
+/* Threaded pools, chains, and an empty clone list. */
+struct rts_pkt *ml_pool_clone_slow(struct ml_pool *pool, struct rts_pkt *p)
+{
+	struct rts_pkt *head = clone_segment(pool, p), *tail = head;
 
 	if (head == NULL)
 		goto fail;
@@ -389,7 +376,7 @@ void ml_pool_get_stats(struct ml_pool *pool, struct ml_pool_stats *st)
 	st->clone_fails = pool->st_clone_fails;
 	st->bufs_in_use = pool->n_bufs - pool->n_free_bufs;
 	st->clones_in_use = pool->n_clones - pool->n_free_clones;
-	st->bufs_high_water = pool->high_water;
+	st->bufs_high_water = pool->n_bufs - pool->min_free_bufs;
 }
 
 uint32_t ml_pkt_read(const struct rts_pkt *p, uint32_t off, void *dst,

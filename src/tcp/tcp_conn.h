@@ -139,13 +139,16 @@ struct rts_tcp_listener {
 static inline uint32_t tcp_tuple_hash(const struct rts_ip *raddr, uint16_t rport,
 				      uint16_t lport, const struct rts_ip *laddr)
 {
-	uint64_t h = raddr->u64[1] ^ (raddr->u64[0] * 0x9e3779b97f4a7c15ull);
+	/*
+	 * Fold to 32 bits (for IPv4 the ports meet the address there), then
+	 * one multiply: bits 32 and up of the product depend on every bit of
+	 * the folded value.
+	 */
+	uint64_t h = raddr->u64[0] ^ raddr->u64[1] ^ (laddr->u64[1] >> 7) ^
+		     ((uint64_t)rport << 16 | lport);
 
-	h ^= laddr->u64[1] * 0xc2b2ae3d27d4eb4full;
-	h ^= ((uint64_t)rport << 16 | lport) * 0x165667b19e3779f9ull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return (uint32_t)(h >> 32);
+	h = (uint32_t)(h ^ (h >> 32));
+	return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
 /* The connection of a 4-tuple (inline: once per received segment). */

@@ -218,9 +218,9 @@ static inline void note_sent(struct rts_tcp_conn *c, uint32_t len,
  * it, if that is the first transmission from it (NULL: copy instead).
  * *@sum gets the payload's sum when checksums are computed here.
  */
-static struct rts_pkt *frame_in_place(struct rts_tcp_conn *c, uint32_t seq,
-				      uint32_t len, uint32_t hl, bool sum_it,
-				      uint32_t *sum)
+static inline __attribute__((always_inline)) struct rts_pkt *
+frame_in_place(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint32_t hl,
+	       bool sum_it, uint32_t *sum)
 {
 	struct rts_ctx *ctx = c->ctx;
 	struct rts_pkt *q = sndq_find(c, seq);
@@ -601,6 +601,12 @@ __attribute__((noinline)) static void output_body(struct rts_tcp_conn *c)
 		    !(c->flags & (TF_ACKNOW | TF_FIN_QUEUED)))
 			return;
 	}
+	/* Nothing to send, maybe an ACK owed: a receiver's common case. */
+	if (c->snd_nxt == c->snd_end && !(c->flags & TF_FIN_QUEUED)) {
+		if ((c->flags & TF_ACKNOW) && c->state >= RTS_TCP_ESTABLISHED)
+			tcp_send_ctl(c, RTS_TH_ACK);
+		return;
+	}
 	if (c->state < RTS_TCP_ESTABLISHED || c->state == RTS_TCP_TIME_WAIT) {
 		if ((c->flags & TF_ACKNOW) && c->state == RTS_TCP_TIME_WAIT)
 			tcp_send_ctl(c, RTS_TH_ACK);
@@ -655,23 +661,29 @@ void tcp_output(struct rts_tcp_conn *c)
 	output_body(c);
 }
 
-/* Free queue entries wholly below snd_una; trim a partly acked head. */
+/* Free queue entries wholly below snd_una (one chain, one free). */
 uint32_t tcp_sndq_trim(struct rts_tcp_conn *c)
 {
-	struct rts_ctx *ctx = c->ctx;
+	struct rts_pkt *first = c->sndq_head, *p = first, *last = NULL;
+	struct rts_pkt *hint = c->snd_hint;
 	uint32_t freed = 0;
-	struct rts_pkt *p;
 
-	while ((p = c->sndq_head) != NULL && seq_leq(p->seq + p->len, c->snd_una)) {
-		c->sndq_head = p->q_next;
-		if (c->snd_hint == p)
-			c->snd_hint = NULL;
+	while (p != NULL && seq_leq(p->seq + p->len, c->snd_una)) {
 		freed += p->len;
-		p->q_next = NULL;
-		rts_free(ctx, p);
+		if (last != NULL)
+			last->next = p;
+		last = p;
+		p = p->q_next;
 	}
-	if (c->sndq_head == NULL)
+	if (last == NULL)
+		return 0;
+	last->next = NULL;
+	c->sndq_head = p;
+	if (p == NULL)
 		c->sndq_tail = NULL;
+	if (hint != NULL && seq_leq(hint->seq + hint->len, c->snd_una))
+		c->snd_hint = NULL;
+	rts_free(c->ctx, first);
 	return freed;
 }
 

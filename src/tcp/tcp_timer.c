@@ -13,31 +13,22 @@
 
 void tcp_timer_update(struct rts_tcp_conn *c)
 {
-	uint64_t d = UINT64_MAX;
+	/* The earliest non-zero deadline: 0 - 1 wraps to "never". */
+	uint64_t d = RTS_MIN(RTS_MIN(c->t_rexmt - 1, c->t_delack - 1),
+			     RTS_MIN(c->t_keep - 1, c->t_2msl - 1)) + 1;
 
-	if (c->t_rexmt && c->t_rexmt < d)
-		d = c->t_rexmt;
-	if (c->t_delack && c->t_delack < d)
-		d = c->t_delack;
-	if (c->t_keep && c->t_keep < d)
-		d = c->t_keep;
-	if (c->t_2msl && c->t_2msl < d)
-		d = c->t_2msl;
 	/*
 	 * Nothing pending: leave the wheel entry where it is. It fires once,
 	 * finds nothing due and stays disarmed; a ping-pong that arms and
 	 * clears the RTO every round trip then touches the wheel about once
 	 * per RTO instead of twice per round trip.
-	 */
-	if (d == UINT64_MAX)
-		return;
-	/*
+	 *
 	 * Lazy: a deadline that moved later (the RTO pushed back by every
 	 * ACK) leaves the wheel entry where it is; when it fires early,
 	 * tcp_timer_fire finds nothing due and re-arms. The common case then
 	 * costs no wheel operation at all.
 	 */
-	if (rts_timer_armed(&c->timer) && c->timer.expire_ns <= d)
+	if (d == 0 || (rts_timer_armed(&c->timer) && c->timer.expire_ns <= d))
 		return;
 	rts_timer_arm(c->ctx, &c->timer, d);
 }
