@@ -35,8 +35,10 @@ struct ml_pool {
 	/* owner thread only */
 	struct ml_buf *free_bufs;
 	struct ml_buf *free_clones;
-	uint32_t n_free_bufs, n_free_clones;
+	uint32_t n_free_bufs, n_free_clones; /* carved or not */
 	uint32_t min_free_bufs;  /* low-water mark of n_free_bufs */
+	/* Descriptors are set up when first needed (the lists start empty). */
+	uint32_t n_carved_bufs, n_carved_clones;
 	uint64_t st_allocs, st_alloc_fails, st_clones, st_clone_fails;
 	/* read-only after creation */
 	bool threaded;

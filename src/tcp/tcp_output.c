@@ -491,9 +491,12 @@ void tcp_send_probe(struct rts_tcp_conn *c)
 static uint32_t max_burst(const struct rts_tcp_conn *c, uint16_t *tso_segsz)
 {
 	const struct rts_if_caps *caps = &c->ctx->cfg.caps;
-	uint32_t tso = rts_ip_is_v4(&c->raddr) ? RTS_CAP_TSO4 : RTS_CAP_TSO6;
+	uint32_t tso;
 
 	*tso_segsz = 0;
+	if (rts_likely(!(caps->flags & (RTS_CAP_TSO4 | RTS_CAP_TSO6))))
+		return c->mss;
+	tso = rts_ip_is_v4(&c->raddr) ? RTS_CAP_TSO4 : RTS_CAP_TSO6;
 	if ((caps->flags & tso) && (caps->flags & RTS_CAP_MULTI_SEG) &&
 	    c->ctx->ops->clone && caps->tso_max_bytes > c->mss) {
 		*tso_segsz = c->mss;
