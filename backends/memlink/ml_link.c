@@ -451,17 +451,21 @@ static void link_tx(void *be, struct rts_pkt **pkts, unsigned n)
 		tx_slow(link, ep, d, pkts, n);
 		return;
 	}
+	d->st.frames += n;
+	if (d->ring == NULL) {
+		for (unsigned i = 0; i < n; i++) {
+			bytes += pkts[i]->pkt_len;
+			pkts[i]->ol_flags = ml_rx_marks(pkts[i], link->csum, -1);
+			push(d, pkts[i], link->now);
+		}
+		d->st.bytes += bytes;
+		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		bytes += pkts[i]->pkt_len;
 		pkts[i]->ol_flags = ml_rx_marks(pkts[i], link->csum, -1);
 	}
-	d->st.frames += n;
 	d->st.bytes += bytes;
-	if (d->ring == NULL) {
-		for (unsigned i = 0; i < n; i++)
-			push(d, pkts[i], link->now);
-		return;
-	}
 	/* Sized for every descriptor: only spins while the reader catches up. */
 	for (unsigned done = 0; done < n;)
 		done += ml_ring_enqueue_burst(d->ring, (void **)pkts + done,

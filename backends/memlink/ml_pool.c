@@ -6,8 +6,9 @@
  * is the struct rts_pkt the stack sees) followed by headroom and data. Clones
  * use indirect descriptors (no data of their own) that point at the direct
  * buffer owning the data and hold a reference on it, as DPDK's indirect mbufs
- * do. Everything is allocated once at creation; alloc and free are a push and
- * a pop on a free list.
+ * do. The memory is allocated once at creation and descriptors are set up as
+ * first needed; alloc and free are a pop and a push on a free list (inline in
+ * ml_internal.h for the endpoint ops).
  *
  * Threaded pools: a buffer may be freed by the other thread (the receiver of
  * a frame). Reference counts are then atomic, and a buffer whose pool is not
@@ -79,27 +80,13 @@ struct ml_pool *ml_pool_create(const struct ml_pool_config *cfg)
 		ml_pool_destroy(pool);
 		return NULL;
 	}
-	/* Push in reverse so the first allocations walk memory upwards. */
-	for (uint32_t i = cfg->n_bufs; i-- > 0;) {
-		struct ml_buf *b = (struct ml_buf *)(void *)(pool->mem +
-					(size_t)i * pool->stride);
-
-		/* A compound literal: stores, not a memset call per buffer. */
-		*b = (struct ml_buf){
-			.pkt.buf = (uint8_t *)b + round_up(sizeof(struct ml_buf),
-							   ML_CACHE_LINE),
-			.pkt.buf_len = headroom + cfg->data_size,
-			.pool = pool,
-		};
-		push_free(&pool->free_bufs, &pool->n_free_bufs, b);
-	}
-	pool->min_free_bufs = pool->n_free_bufs;
-	for (uint32_t i = n_clones; i-- > 0;) {
-		struct ml_buf *b = &pool->clone_mem[i];
-
-		*b = (struct ml_buf){ .pool = pool, .indirect = true };
-		push_free(&pool->free_clones, &pool->n_free_clones, b);
-	}
+	/*
+	 * Nothing is touched yet: descriptors are carved from the memory in
+	 * order as the free lists run dry (carve_buf, carve_clone), so
+	 * set-up costs what a run uses, not what it could use.
+	 */
+	pool->n_free_bufs = pool->min_free_bufs = cfg->n_bufs;
+	pool->n_free_clones = n_clones;
 	return pool;
 }
 
@@ -117,6 +104,35 @@ void ml_pool_destroy(struct ml_pool *pool)
 uint32_t ml_pool_data_size(const struct ml_pool *pool)
 {
 	return pool->data_size;
+}
+
+/* The next never-used buffer, set up; NULL when all are in use. */
+static struct ml_buf *carve_buf(struct ml_pool *pool)
+{
+	struct ml_buf *b;
+
+	if (pool->n_carved_bufs == pool->n_bufs)
+		return NULL;
+	b = (struct ml_buf *)(void *)(pool->mem + (size_t)pool->n_carved_bufs++ *
+						   pool->stride);
+	*b = (struct ml_buf){
+		.pkt.buf = (uint8_t *)b + round_up(sizeof(struct ml_buf),
+						   ML_CACHE_LINE),
+		.pkt.buf_len = pool->headroom + pool->data_size,
+		.pool = pool,
+	};
+	return b;
+}
+
+static struct ml_buf *carve_clone(struct ml_pool *pool)
+{
+	struct ml_buf *b;
+
+	if (pool->n_carved_clones == pool->n_clones)
+		return NULL;
+	b = &pool->clone_mem[pool->n_carved_clones++];
+	*b = (struct ml_buf){ .pool = pool, .indirect = true };
+	return b;
 }
 
 /* Take back what other threads returned. */
@@ -149,10 +165,14 @@ struct rts_pkt *ml_pool_alloc_slow(struct ml_pool *pool)
 		b = pool->free_bufs;
 	}
 	if (b == NULL) {
-		pool->st_alloc_fails++;
-		return NULL;
+		b = carve_buf(pool);
+		if (b == NULL) {
+			pool->st_alloc_fails++;
+			return NULL;
+		}
+	} else {
+		pool->free_bufs = b->free_next;
 	}
-	pool->free_bufs = b->free_next;
 	if (--pool->n_free_bufs < pool->min_free_bufs)
 		pool->min_free_bufs = pool->n_free_bufs;
 	b->state = ML_BUF_USED;
@@ -175,9 +195,13 @@ static inline struct ml_buf *take_clone_desc(struct ml_pool *pool)
 		drain_returns(pool);
 		c = pool->free_clones;
 	}
-	if (c == NULL)
-		return NULL;
-	pool->free_clones = c->free_next;
+	if (c == NULL) {
+		c = carve_clone(pool);
+		if (c == NULL)
+			return NULL;
+	} else {
+		pool->free_clones = c->free_next;
+	}
 	pool->n_free_clones--;
 	c->state = ML_BUF_USED;
 	return c;
