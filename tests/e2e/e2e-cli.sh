@@ -12,8 +12,8 @@ if [ -z "$CLI" ] || [ ! -x "$CLI" ]; then
 	exit 0
 fi
 e2e_init cli
-K6=2001:2::1
-S6=2001:2::2
+K6=$KERNEL_IP6
+S6=$STACK_IP6
 IFC=rtscli0
 LOG=$WORK/cli.log
 MARK=0

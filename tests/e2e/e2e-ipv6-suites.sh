@@ -12,33 +12,16 @@
 #   - the device's multicast filter was programmed from the stack's groups
 . "$(dirname "$0")/lib.sh"
 e2e_init ip6s
-K6=2001:2::1
-S6=2001:2::2
+K6=$KERNEL_IP6
+S6=$STACK_IP6
 IFC=rts6s0
-
-# Kernel side of the tap for IPv6: no DAD wait, no static neighbours.
-kernel_v6_up() {
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
-	ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
-	ip netns exec "$NS" ip link set $IFC up
-}
-# Wait until rtestack's address answers (its DAD takes 1 s).
-wait_v6() {
-	local i
-	for i in $(seq 1 40); do
-		ip netns exec "$NS" ping -6 -c 1 -W 1 $S6 >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	return 1
-}
 
 # ---------------------------------------------------- TCP echo, 2 lcores
 tap_check "rtestack-bench (tcp echo, 2 lcores, dual stack) starts" \
 	bench_start -l 0-1 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role server --workload pingpong \
 	--port 5001 --quiet
-kernel_v6_up
+kernel_v6_up $IFC
 grep -E "^rtestack: +(rss|multicast)" "$BENCH_LOG" | diag
 tap_check "rtestack's IPv6 address answers" wait_v6
 run "$WORK/echo" 150 ip netns exec "$NS" $PY "$HERE/kpeer.py" tcp-echo \
@@ -63,7 +46,7 @@ tap_check "rtestack-bench (udp echo, dual stack) starts" \
 	bench_start -l 0 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role server --proto udp \
 	--workload pingpong --port 7 --quiet
-kernel_v6_up
+kernel_v6_up $IFC
 wait_v6
 run "$WORK/udp" 60 ip netns exec "$NS" $PY "$HERE/kpeer.py" udp-echo $S6 7 600 \
 	1,18,100,512,1000,1452

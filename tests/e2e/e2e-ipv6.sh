@@ -7,8 +7,8 @@
 # datagram that must be fragmented and reassembled in both directions.
 . "$(dirname "$0")/lib.sh"
 e2e_init ipv6
-K6=2001:2::1
-S6=2001:2::2
+K6=$KERNEL_IP6
+S6=$STACK_IP6
 IFC=rts6t0
 
 tap_check "rtestack-bench (dual stack) starts on net_tap" \
@@ -17,19 +17,7 @@ tap_check "rtestack-bench (dual stack) starts on net_tap" \
 	--port 5001 --quiet
 grep "^rtestack:" "$BENCH_LOG" | diag
 # The kernel side: IPv6 on, no DAD wait, no static neighbours.
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
-ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
-# rtestack's DAD for 2001:2::2 (RFC 4862: one probe, 1 s): wait until the
-# address answers rather than for a fixed time (slow under load).
-wait_v6() {
-	local i
-	for i in $(seq 1 40); do
-		ip netns exec "$NS" ping -6 -c 1 -W 1 $S6 >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	return 1
-}
+kernel_v6_up $IFC
 wait_v6
 
 run "$WORK/ping6" 60 ip netns exec "$NS" ping -6 -c 50 -i 0.01 -W 1 $S6
@@ -63,9 +51,7 @@ tap_check "rtestack-bench (udp echo, dual stack) starts" \
 	bench_start -l 0 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role server --proto udp \
 	--workload pingpong --port 7 --quiet
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
-ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
+kernel_v6_up $IFC
 wait_v6
 run "$WORK/udp6" 60 ip netns exec "$NS" $PY "$HERE/kpeer.py" udp-echo \
 	$S6 7 120 1,100,1000,1452,4000
@@ -83,9 +69,7 @@ tap_check "rtestack-bench (http, dual stack) starts" \
 	bench_start -l 0 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role server --workload http \
 	--port 80 --body 10000000 --quiet
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
-ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
+kernel_v6_up $IFC
 wait_v6
 run "$WORK/curl6" 60 ip netns exec "$NS" curl -6 -s -S -o "$WORK/body6" \
 	-w "%{http_code} %{size_download}\n" "http://[$S6]:80/"
@@ -99,9 +83,7 @@ bench_stop
 bench_client_start $IFC -l 0 --vdev net_tap0,iface=$IFC -- \
 	--addr $STACK_IP/24 --addr $S6/64 --role client --proto icmp \
 	--server $K6 --requests 30 --size 56 --ping-wait 2
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.disable_ipv6=0"
-ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$IFC.accept_dad=0"
-ip netns exec "$NS" ip -6 addr add $K6/64 dev $IFC nodad
+kernel_v6_up $IFC
 bench_wait
 rc=$?
 grep -E "ping |bytes from|no reply|icmp6_rx_echo_reply|nd_" "$BENCH_LOG" | tail -8 | diag

@@ -21,6 +21,8 @@ PY=/usr/bin/python3               # Debian's python (scapy lives there)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KERNEL_IP=198.18.0.1
 STACK_IP=198.18.0.2
+KERNEL_IP6=2001:2::1              # the IPv6 tests' addresses (/64)
+STACK_IP6=2001:2::2
 TAP_N=0
 TAP_FAILED=0
 PIDS=()
@@ -108,6 +110,27 @@ kernel_tap_up() {
 	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1" 2>/dev/null
 	ip netns exec "$NS" ip addr add "$KERNEL_IP/24" dev "$ifc" &&
 	ip netns exec "$NS" ip link set "$ifc" up
+}
+
+# kernel_v6_up IFC: IPv6 on the kernel side of the tap IFC, with
+# $KERNEL_IP6/64 (no DAD wait, no static neighbours), and the link up.
+kernel_v6_up() {
+	local ifc=$1
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=0"
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$ifc.accept_dad=0"
+	ip netns exec "$NS" ip -6 addr add $KERNEL_IP6/64 dev "$ifc" nodad
+	ip netns exec "$NS" ip link set "$ifc" up
+}
+
+# wait_v6: until rtestack's $STACK_IP6 answers (10 s at most): its DAD
+# (RFC 4862: one probe, 1 s) is waited for, not a fixed time (slow under load).
+wait_v6() {
+	local i
+	for i in $(seq 1 40); do
+		ip netns exec "$NS" ping -6 -c 1 -W 1 $STACK_IP6 >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	return 1
 }
 
 # wait_log LOG REGEX [TRIES]: until LOG has a line matching REGEX (TRIES
