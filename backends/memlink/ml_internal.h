@@ -206,6 +206,25 @@ static inline bool ml_trust_marks_v4(const struct rts_pkt *p, int64_t corrupt_of
 	return true;
 }
 
+/*
+ * The same for IPv6 with TCP or UDP right after the fixed header: no header
+ * checksum; the L4 sum covers the pseudo-header, so any damage past L2
+ * shows there (as trust_marks() decides for the general case).
+ */
+static inline bool ml_trust_marks_v6(const struct rts_pkt *p, int64_t corrupt_off,
+				     uint32_t *marks)
+{
+	const uint8_t *h = p->data;
+
+	if (p->len < 14 + 40 || h[12] != 0x86 || h[13] != 0xdd ||
+	    (h[14] >> 4) != 6 || (h[20] != 6 && h[20] != 17) ||
+	    14u + 40 + (uint32_t)(h[18] << 8 | h[19]) > p->pkt_len)
+		return false;
+	*marks = corrupt_off >= 14 ? RTS_PKT_RX_L4_CSUM_BAD
+				   : RTS_PKT_RX_L4_CSUM_GOOD;
+	return true;
+}
+
 /* ml_offload_rx_marks() with the common cases inline (the link's hot path). */
 static inline uint32_t ml_rx_marks(const struct rts_pkt *p,
 				   enum ml_csum_mode mode, int64_t corrupt_off)
@@ -214,7 +233,8 @@ static inline uint32_t ml_rx_marks(const struct rts_pkt *p,
 
 	if (mode == ML_CSUM_SW)
 		return 0;
-	if (mode == ML_CSUM_OFFLOAD && ml_trust_marks_v4(p, corrupt_off, &m))
+	if (mode == ML_CSUM_OFFLOAD && (ml_trust_marks_v4(p, corrupt_off, &m) ||
+					ml_trust_marks_v6(p, corrupt_off, &m)))
 		return m;
 	return ml_offload_rx_marks(p, mode, corrupt_off);
 }

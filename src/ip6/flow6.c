@@ -23,9 +23,9 @@ bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 	    rts_ip6_next_hop_until(ctx, dst, &nexthop, &until) != 0)
 		return false;
 	/* the ref must be the current next hop's, not an old route's */
-	mac = rts_neigh_ref_mac(&f->nh);
-	if (mac == NULL || !rts_ip_eq(&f->nh.n->ip, &nexthop))
+	if (!rts_flow6_nh_ok(f) || !rts_ip_eq(&f->nh.n->ip, &nexthop))
 		return false;
+	mac = &f->nh.n->mac;
 	f->mtu = rts_ip6_pmtu_get_until(ctx, dst, &pmtu_until);
 	f->until_ns = RTS_MIN(until, pmtu_until);
 	f->gen = ctx->ip6.route_gen;
@@ -50,14 +50,10 @@ int rts_flow6_output(struct rts_ctx *ctx, struct rts_flow6 *f,
 		     const struct rts_ip *dst, uint8_t proto)
 {
 	uint32_t len = p->pkt_len;
-	uint16_t len_be;
 	uint8_t *h;
 
-	if (rts_unlikely(!f->ready || f->gen != ctx->ip6.route_gen ||
-			 ctx->now_ns >= f->until_ns ||
-			 rts_neigh_ref_mac(&f->nh) == NULL ||
-			 (len + RTS_IP6_HDR_LEN > f->mtu &&
-			  !(p->ol_flags & RTS_PKT_TX_TSO)) ||
+	if (rts_unlikely(!rts_flow6_usable(ctx, f, len,
+					   p->ol_flags & RTS_PKT_TX_TSO) ||
 			 rts_pkt_headroom(p) < RTS_FLOW6_HLEN)) {
 		int rc = rts_ip6_send_ref(ctx, p, src, dst, proto,
 					  ctx->ip6.hop_limit, &f->nh);
@@ -67,16 +63,7 @@ int rts_flow6_output(struct rts_ctx *ctx, struct rts_flow6 *f,
 		return rc;
 	}
 	h = rts_pkt_prepend(p, RTS_FLOW6_HLEN);
-	rts_memcpy(h, f->hdr, RTS_FLOW6_FIXED);
-	rts_memcpy(h + RTS_FLOW6_FIXED, src->u8, 16);
-	rts_memcpy(h + RTS_FLOW6_FIXED + 16, dst->u8, 16);
-	/* TSO: the device rewrites the length per segment */
-	len_be = rts_htons((uint16_t)RTS_MIN(len, 0xffffu));
-	rts_memcpy(h + RTS_ETH_HLEN + 4, &len_be, 2);
-	p->l2_len = RTS_ETH_HLEN;
-	p->l3_len = RTS_IP6_HDR_LEN;
-	p->ol_flags |= RTS_PKT_TX_IPV6;
-	ctx->cnt.ip6_tx++;
+	rts_flow6_fill(ctx, f, p, h, src, dst, len);
 	rts_tx_frame(ctx, p);
 	return 0;
 }

@@ -28,6 +28,8 @@
 #define RTS_IP6_FLOW6_H
 
 #include "net/neigh.h"
+#include "wire/eth.h"
+#include "wire/ipv6.h"
 
 #define RTS_FLOW6_HLEN 54 /* Ethernet II + IPv6 without extension headers */
 #define RTS_FLOW6_FIXED 22 /* Ethernet II + IPv6 up to the addresses */
@@ -40,6 +42,52 @@ struct rts_flow6 {
 	uint64_t until_ns;      /* router / RA prefix lifetime it relies on */
 	struct rts_neigh_ref nh;
 };
+
+/*
+ * Is the next hop's MAC good to use? As for IPv4 (rts_flow4_nh_ok):
+ * REACHABLE, DELAY and PROBE send to the cached MAC (RFC 4861 §7.3.3);
+ * STALE takes the full path once, which moves the entry to DELAY.
+ */
+static inline bool rts_flow6_nh_ok(const struct rts_flow6 *f)
+{
+	const struct rts_neigh *n = f->nh.n;
+
+	return n != NULL && n->gen == f->nh.gen &&
+	       (n->state == RTS_NEIGH_REACHABLE || n->state >= RTS_NEIGH_DELAY);
+}
+
+/* May a packet with @l4_len bytes after the IPv6 header go through @f? */
+static inline bool rts_flow6_usable(const struct rts_ctx *ctx,
+				    const struct rts_flow6 *f, uint32_t l4_len,
+				    bool tso)
+{
+	return f->ready && f->gen == ctx->ip6.route_gen &&
+	       ctx->now_ns < f->until_ns && rts_flow6_nh_ok(f) &&
+	       (l4_len + RTS_IP6_HDR_LEN <= f->mtu || tso);
+}
+
+/*
+ * The 54 bytes of Ethernet + IPv6 header at @h (@l4_len bytes follow)
+ * from @f and the flow's addresses. The caller checked rts_flow6_usable().
+ */
+static inline void rts_flow6_fill(struct rts_ctx *ctx, const struct rts_flow6 *f,
+				  struct rts_pkt *p, uint8_t *h,
+				  const struct rts_ip *src,
+				  const struct rts_ip *dst, uint32_t l4_len)
+{
+	/* TSO: the device rewrites the length per segment */
+	uint16_t len_be = rts_htons((uint16_t)(l4_len > 0xffff ? 0xffff
+							       : l4_len));
+
+	rts_memcpy(h, f->hdr, RTS_FLOW6_FIXED);
+	rts_memcpy(h + 4 + RTS_ETH_HLEN, &len_be, 2);
+	rts_memcpy(h + RTS_FLOW6_FIXED, src->u8, 16);
+	rts_memcpy(h + RTS_FLOW6_FIXED + 16, dst->u8, 16);
+	p->l2_len = RTS_ETH_HLEN;
+	p->l3_len = RTS_IP6_HDR_LEN;
+	p->ol_flags |= RTS_PKT_TX_IPV6;
+	ctx->cnt.ip6_tx++;
+}
 
 /* Build (or rebuild) @f for @src → @dst; false if there is no route or
  * the next hop's MAC is not known yet (the normal path resolves it). */

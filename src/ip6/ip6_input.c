@@ -151,6 +151,62 @@ static bool header_ok(struct rts_ctx *ctx, struct rts_pkt *p,
 	return true;
 }
 
+/* Is @a one of our usable (preferred or deprecated) addresses? */
+static inline bool usable_dst(const struct rts_ctx *ctx, const struct rts_ip *a)
+{
+	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++) {
+		const struct rts_ip6_addr *o = &ctx->ip6.addrs[i];
+
+		if (o->ip.u64[1] == a->u64[1] && o->ip.u64[0] == a->u64[0])
+			return o->state == RTS_IP6_ADDR_PREFERRED ||
+			       o->state == RTS_IP6_ADDR_DEPRECATED;
+	}
+	return false;
+}
+
+/*
+ * The packet nearly every frame carries (the twin of IPv4's
+ * ip4_input_plain): TCP or UDP right after the fixed header, no link
+ * padding, to one of our usable unicast addresses from a unicast source.
+ * Hands it on and returns true; false leaves @p untouched for the general
+ * path, which does every check again and counts what it drops.
+ */
+static bool ip6_input_plain(struct rts_ctx *ctx, struct rts_pkt *p)
+{
+	const uint8_t *b = p->data;
+	struct rts_l3_info l3;
+
+	if (rts_unlikely(p->len < RTS_IP6_HDR_LEN || (b[0] >> 4) != 6 ||
+			 (b[6] != RTS_NH_TCP && b[6] != RTS_NH_UDP) ||
+			 RTS_IP6_HDR_LEN + (uint32_t)rts_get_be16(b + 4) !=
+				 p->pkt_len ||
+			 (p->ol_flags & RTS_PKT_RX_L4_CSUM_BAD) ||
+			 !ctx->ip6.ready))
+		return false;
+	l3.src = rts_ip6_load(b + 8);
+	l3.dst = rts_ip6_load(b + 24);
+	/* RFC 4291: never a source on the wire (and TCP/UDP not from ::) */
+	if (rts_unlikely(rts_ip6_is_multicast(&l3.src) ||
+			 rts_ip6_is_loopback(&l3.src) || rts_ip_is_v4(&l3.src) ||
+			 rts_ip6_is_unspecified(&l3.src) ||
+			 !usable_dst(ctx, &l3.dst)))
+		return false;
+	l3.l4_len = p->pkt_len - RTS_IP6_HDR_LEN;
+	l3.proto = b[6];
+	l3.ttl = b[7];
+	l3.tos = (uint8_t)(b[0] << 4 | b[1] >> 4);
+	l3.v6 = true;
+	l3.l4_csum_ok = (p->ol_flags & RTS_PKT_RX_L4_CSUM_GOOD) != 0;
+	l3.dst_mcast = false;
+	p->l3_len = RTS_IP6_HDR_LEN;
+	rts_pkt_adj(p, RTS_IP6_HDR_LEN);
+	if (rts_likely(l3.proto == RTS_NH_TCP))
+		rts_tcp_input(ctx, p, &l3);
+	else
+		rts_udp_input(ctx, p, &l3);
+	return true;
+}
+
 void rts_ip6_input(struct rts_ctx *ctx, struct rts_pkt *p)
 {
 	struct rts_ip6_hdr ip;
@@ -159,6 +215,8 @@ void rts_ip6_input(struct rts_ctx *ctx, struct rts_pkt *p)
 	bool mcast, tentative, reassembled = false;
 
 	ctx->cnt.ip6_rx++;
+	if (rts_likely(ip6_input_plain(ctx, p)))
+		return;
 	if (!ctx->ip6.ready || !header_ok(ctx, p, &ip) ||
 	    !addr_filter(ctx, &ip, &mcast, &tentative))
 		goto drop;

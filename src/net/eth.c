@@ -21,14 +21,22 @@ void rts_eth_input(struct rts_ctx *ctx, struct rts_pkt *p)
 
 	ctx->cnt.eth_rx_frames++;
 	ctx->cnt.eth_rx_bytes += p->pkt_len;
-	/* IPv4 unicast to our MAC: no need to parse the rest of the header. */
-	if (rts_likely(p->len >= RTS_ETH_HLEN &&
-		       rts_get_be16(p->data + 12) == RTS_ETHERTYPE_IPV4 &&
-		       rts_memcmp(p->data, ctx->cfg.mac.b, RTS_ETH_ALEN) == 0)) {
-		rts_pkt_adj(p, RTS_ETH_HLEN);
-		p->l2_len = RTS_ETH_HLEN;
-		rts_ip4_input(ctx, p);
-		return;
+	/* IPv4 or IPv6 unicast to our MAC: no need to parse the rest. */
+	if (rts_likely(p->len >= RTS_ETH_HLEN)) {
+		uint16_t type = rts_get_be16(p->data + 12);
+
+		if (rts_likely((type == RTS_ETHERTYPE_IPV4 ||
+				type == RTS_ETHERTYPE_IPV6) &&
+			       rts_memcmp(p->data, ctx->cfg.mac.b,
+					  RTS_ETH_ALEN) == 0)) {
+			rts_pkt_adj(p, RTS_ETH_HLEN);
+			p->l2_len = RTS_ETH_HLEN;
+			if (rts_likely(type == RTS_ETHERTYPE_IPV4))
+				rts_ip4_input(ctx, p);
+			else
+				rts_ip6_input(ctx, p);
+			return;
+		}
 	}
 	rc = rts_eth_parse(p->data, p->len, &eh);
 	if (rts_unlikely(rc != 0)) {

@@ -10,10 +10,11 @@
  * into it (small segments, or devices without multi-segment TX) or chain
  * clones of the queued buffers behind it.
  *
- * Established segments over IPv4 with at most the timestamp option take
- * send_fast(): whole-field stores into one buffer, the flow's prebuilt
- * Ethernet + IPv4 header. Everything else (SYN, RST, SACK blocks, IPv6,
- * TSO, an unresolved next hop) takes send_segment()'s general path.
+ * Established segments with at most the timestamp option take send_fast():
+ * whole-field stores into one buffer, the flow's prebuilt Ethernet + IPv4
+ * (net/flow4.h) or Ethernet + IPv6 (ip6/flow6.h) header. Everything else
+ * (SYN, RST, SACK blocks, TSO, an unresolved next hop) takes
+ * send_segment()'s general path.
  */
 #include "tcp_conn.h"
 
@@ -246,23 +247,27 @@ frame_in_place(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint32_t hl,
 }
 
 /*
- * The established fast path (see the top of the file): IPv4 through the
- * flow's template, at most the timestamp option, one buffer per frame.
- * Returns 1 when the segment needs the general path instead.
+ * The established fast path (see the top of the file): through the flow's
+ * IPv4 or (@v6) IPv6 template, at most the timestamp option, one buffer per
+ * frame. Returns 1 when the segment needs the general path instead.
  */
 static inline __attribute__((always_inline)) int
 send_fast_thl(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
-	      const uint32_t thl)
+	      const uint32_t thl, const bool v6)
 {
 	struct rts_ctx *ctx = c->ctx;
-	const uint32_t hl = RTS_FLOW4_HLEN + thl;
-	bool offload = (ctx->cfg.caps.flags & RTS_CAP_TX_L4_CSUM) != 0;
+	const uint32_t l23 = v6 ? RTS_FLOW6_HLEN : RTS_FLOW4_HLEN;
+	const uint32_t hl = l23 + thl;
+	bool offload = (ctx->cfg.caps.flags & (v6 ? RTS_CAP_TX_L4_CSUM6
+						  : RTS_CAP_TX_L4_CSUM)) != 0;
 	uint32_t csum = 0;
 	struct rts_pkt *h = NULL;
 	uint8_t *b, *t;
 
-	if (rts_unlikely(!c->flow.ready || !rts_flow4_nh_ok(&c->flow) ||
-			 thl + len + RTS_IP4_HLEN > ctx->cfg.mtu))
+	if (v6 ? rts_unlikely(!rts_flow6_usable(ctx, &c->flow6, thl + len,
+						false))
+	       : rts_unlikely(!c->flow.ready || !rts_flow4_nh_ok(&c->flow) ||
+			      thl + len + RTS_IP4_HLEN > ctx->cfg.mtu))
 		return 1;
 	if (len) /* a clone costs less than a buffer and a copy */
 		h = frame_in_place(c, seq, len, hl, !offload, &csum);
@@ -281,7 +286,7 @@ send_fast_thl(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 			csum = copy_payload(c, seq, len, h->data + hl, !offload, 0);
 	}
 	b = h->data;
-	t = b + RTS_FLOW4_HLEN;
+	t = b + l23;
 	put_tcp_header(c, t, seq, flags, thl);
 	if (rts_unlikely(c->phdr_sum == 0))
 		c->phdr_sum = rts_csum_pseudo(&c->laddr, &c->raddr, 6, 0);
@@ -301,19 +306,32 @@ send_fast_thl(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 			csum, rts_htons((uint16_t)(thl + len))));
 		rts_memcpy(t + 16, &v, 2);
 	}
-	rts_flow4_fill(ctx, &c->flow, h, b, thl + len);
+	if (v6)
+		rts_flow6_fill(ctx, &c->flow6, h, b, &c->laddr, &c->raddr,
+			       thl + len);
+	else
+		rts_flow4_fill(ctx, &c->flow, h, b, thl + len);
 	note_sent(c, len, flags);
 	rts_tx_frame(ctx, h);
 	return 0;
 }
 
-/* send_fast_thl() compiled once per header length: constants, not tests. */
+/* send_fast_thl() compiled once per header length and family: constants,
+ * not tests. */
 static int send_fast(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 		     uint8_t flags)
 {
 	if (c->flags & TF_TS_OK)
-		return send_fast_thl(c, seq, len, flags, TCP_HLEN_TS);
-	return send_fast_thl(c, seq, len, flags, RTS_TCP_HLEN);
+		return send_fast_thl(c, seq, len, flags, TCP_HLEN_TS, false);
+	return send_fast_thl(c, seq, len, flags, RTS_TCP_HLEN, false);
+}
+
+static int send_fast6(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
+		      uint8_t flags)
+{
+	if (c->flags & TF_TS_OK)
+		return send_fast_thl(c, seq, len, flags, TCP_HLEN_TS, true);
+	return send_fast_thl(c, seq, len, flags, RTS_TCP_HLEN, true);
 }
 
 /*
@@ -327,8 +345,9 @@ static int send_segment(struct rts_tcp_conn *c, uint32_t seq, uint32_t len,
 			uint8_t flags, uint16_t tso_segsz)
 {
 	if (rts_likely(!(flags & (RTS_TH_SYN | RTS_TH_RST)) && c->sack == NULL &&
-		       tso_segsz == 0 && rts_ip_is_v4(&c->raddr))) {
-		int rc = send_fast(c, seq, len, flags);
+		       tso_segsz == 0)) {
+		int rc = rts_ip_is_v4(&c->raddr) ? send_fast(c, seq, len, flags)
+						 : send_fast6(c, seq, len, flags);
 
 		if (rts_likely(rc <= 0))
 			return rc;
