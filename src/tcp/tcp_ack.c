@@ -106,9 +106,18 @@ ack_new_data(struct rts_tcp_conn *c, struct tcp_seg *s)
 	bool fin_acked = (c->flags & TF_FIN_SENT) && seq_gt(ack, c->snd_end);
 
 	take_rtt_sample(c, s);
-	/* RFC 4861 §7.3.1 forward progress */
-	rts_neigh_confirm(ctx, rts_ip_is_v4(&c->raddr) ? &c->flow.nh
-						      : &c->flow6.nh);
+	/*
+	 * RFC 4861 §7.3.1: forward progress confirms the next hop. A
+	 * REACHABLE one needs that hint only about once a second (it stays
+	 * so for 30); any other at once.
+	 */
+	{
+		const struct rts_neigh_ref *nh = rts_ip_is_v4(&c->raddr) ?
+						 &c->flow.nh : &c->flow6.nh;
+
+		if (s->nh_hint || rts_neigh_ref_mac(nh) == NULL)
+			rts_neigh_confirm(ctx, nh);
+	}
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
@@ -292,7 +301,7 @@ void tcp_predicted_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	c->ctx->cnt.tcp_rx_predicted++;
 	if (c->flags & TF_TS_OK) { /* RFC 7323 §4.3 */
 		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
+		c->ts_recent_at = tcp_coarse_now(c->ctx);
 	}
 	if (seq_gt(s->th.ack, c->snd_una)) {
 		ack_new_data(c, s);

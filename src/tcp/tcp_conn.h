@@ -79,7 +79,7 @@ struct rts_tcp_conn {
 
 	/* --- timestamps (RFC 7323) --- */
 	uint32_t ts_recent;
-	uint32_t ts_recent_ms;     /* our ms clock when ts_recent was set */
+	uint32_t ts_recent_at;     /* tcp_coarse_now() when ts_recent was set */
 	uint32_t ts_offset;        /* random per-connection TSval offset */
 
 	/* --- RTT and RTO (RFC 6298), µs --- */
@@ -201,6 +201,17 @@ void tcp_send_probe(struct rts_tcp_conn *c);
 uint32_t tcp_rcv_space(const struct rts_tcp_conn *c);
 /* Free queued payload acknowledged by snd_una. Returns bytes freed. */
 uint32_t tcp_sndq_trim(struct rts_tcp_conn *c);
+/*
+ * A coarse clock (2^20 ns, about 1.05 ms, a shift instead of a division)
+ * for how old ts_recent is: RFC 7323 §5.5 only needs to know when it is
+ * older than 24 days.
+ */
+static inline uint32_t tcp_coarse_now(const struct rts_ctx *ctx)
+{
+	return (uint32_t)(ctx->now_ns >> 20);
+}
+#define TCP_TS_RECENT_MAX_AGE ((uint32_t)((24ull * 24 * 3600 * 1000000000) >> 20))
+
 /* Our timestamp clock (ms) for this connection. */
 static inline uint32_t tcp_ts_now(const struct rts_tcp_conn *c)
 {
@@ -229,7 +240,32 @@ void tcp_timer_fire(struct rts_ctx *ctx, struct rts_timer *t, uint64_t now);
 void tcp_rto_arm(struct rts_tcp_conn *c);
 /* Arm the tail-loss probe (RFC 8985 §7) when allowed, else the RTO. */
 void tcp_rexmt_arm(struct rts_tcp_conn *c);
-void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us);
+/* RFC 6298 §2: SRTT/RTTVAR with alpha 1/8, beta 1/4, K = 4 (inline: once
+ * per round trip on the receive path). */
+static inline void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us)
+{
+	const struct rts_tcp_config *tc = &c->ctx->cfg.tcp;
+	uint32_t rto;
+
+	if (rtt_us == 0)
+		rtt_us = 1;
+	if (c->srtt_us == 0) {
+		c->srtt_us = rtt_us;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		uint32_t delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us
+						     : rtt_us - c->srtt_us;
+
+		c->rttvar_us = c->rttvar_us - c->rttvar_us / 4 + delta / 4;
+		c->srtt_us = c->srtt_us - c->srtt_us / 8 + rtt_us / 8;
+	}
+	rto = c->srtt_us + RTS_MAX(4 * c->rttvar_us, 1000u); /* G = 1 ms */
+	if (rto < tc->rto_min_us)
+		rto = tc->rto_min_us;
+	if (rto > tc->rto_max_us)
+		rto = tc->rto_max_us;
+	c->rto_us = rto;
+}
 void tcp_enter_time_wait(struct rts_tcp_conn *c);
 
 /* ---- state changes shared by input, timers and the API ---- */

@@ -86,7 +86,7 @@ void tcp_negotiate(struct rts_tcp_conn *c, const struct tcp_seg *s)
 	if (tc->timestamps && s->o.has_ts) {
 		c->flags |= TF_TS_OK;
 		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
+		c->ts_recent_at = tcp_coarse_now(c->ctx);
 	}
 	if (tc->sack && s->o.has_sack_perm)
 		c->flags |= TF_SACK_OK;
@@ -186,16 +186,16 @@ static bool seg_acceptable(const struct rts_tcp_conn *c, const struct tcp_seg *s
 /* RFC 7323 §5.3 PAWS; true when the segment must be dropped. */
 static bool paws_reject(struct rts_tcp_conn *c, const struct tcp_seg *s)
 {
-	uint32_t now_ms = (uint32_t)(c->ctx->now_ns / 1000000u);
+	uint32_t now = tcp_coarse_now(c->ctx);
 
 	if (!(c->flags & TF_TS_OK) || !s->o.has_ts || (s->th.flags & RTS_TH_RST))
 		return false;
 	if ((int32_t)(s->o.ts_val - c->ts_recent) >= 0)
 		return false;
 	/* §5.5: ts_recent older than 24 days is invalid, not a reason to drop. */
-	if (now_ms - c->ts_recent_ms > 24u * 24 * 3600 * 1000) {
+	if (now - c->ts_recent_at > TCP_TS_RECENT_MAX_AGE) {
 		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = now_ms;
+		c->ts_recent_at = now;
 		return false;
 	}
 	return true;
@@ -283,7 +283,7 @@ static void sync_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 	if ((c->flags & TF_TS_OK) && s->o.has_ts &&
 	    seq_leq(s->th.seq, c->rcv_nxt)) {
 		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = (uint32_t)(ctx->now_ns / 1000000u);
+		c->ts_recent_at = tcp_coarse_now(ctx);
 	}
 	if (!tcp_rcv_ack(c, s))
 		return;
@@ -345,6 +345,8 @@ static bool time_wait_reuse(struct rts_tcp_conn *c, const struct tcp_seg *s)
 static inline __attribute__((always_inline)) void
 conn_input(struct rts_tcp_conn *c, struct tcp_seg *s)
 {
+	/* About once a second is enough for a neighbour reachability hint. */
+	s->nh_hint = ((c->ctx->now_ns ^ c->last_rx_ns) >> 30) != 0;
 	c->last_rx_ns = c->ctx->now_ns;
 	c->ka_probes_sent = 0;
 	c->flags |= TF_IN_INPUT;

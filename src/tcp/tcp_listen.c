@@ -115,7 +115,7 @@ static bool cookie_ack(struct rts_ctx *ctx, struct rts_tcp_listener *l,
 	if (s->o.has_ts && ctx->cfg.tcp.timestamps) {
 		c->flags |= TF_TS_OK;
 		c->ts_recent = s->o.ts_val;
-		c->ts_recent_ms = (uint32_t)(ctx->now_ns / 1000000u);
+		c->ts_recent_at = tcp_coarse_now(ctx);
 		if (o.wscale != RTS_SYNCOOKIE_NO_WSCALE) {
 			c->flags |= TF_WS_OK;
 			c->snd_wscale = o.wscale;

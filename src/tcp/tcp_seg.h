@@ -12,6 +12,7 @@ struct tcp_seg {
 	struct rts_pkt *p;       /* NULL once handed to the app or a queue */
 	uint32_t off;            /* payload offset from p->data */
 	uint32_t len;            /* payload bytes */
+	bool nh_hint;            /* first segment of the conn in a new second */
 };
 
 /* Sequence space the segment occupies (RFC 9293 §3.4: SYN and FIN count). */

@@ -108,32 +108,6 @@ static void tlp_fire(struct rts_tcp_conn *c)
 	tcp_rto_arm(c);
 }
 
-/* RFC 6298 §2: SRTT/RTTVAR with alpha 1/8, beta 1/4, K = 4. */
-void tcp_rtt_sample(struct rts_tcp_conn *c, uint32_t rtt_us)
-{
-	const struct rts_tcp_config *tc = &c->ctx->cfg.tcp;
-	uint32_t rto;
-
-	if (rtt_us == 0)
-		rtt_us = 1;
-	if (c->srtt_us == 0) {
-		c->srtt_us = rtt_us;
-		c->rttvar_us = rtt_us / 2;
-	} else {
-		uint32_t delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us
-						     : rtt_us - c->srtt_us;
-
-		c->rttvar_us = c->rttvar_us - c->rttvar_us / 4 + delta / 4;
-		c->srtt_us = c->srtt_us - c->srtt_us / 8 + rtt_us / 8;
-	}
-	rto = c->srtt_us + RTS_MAX(4 * c->rttvar_us, 1000u); /* G = 1 ms */
-	if (rto < tc->rto_min_us)
-		rto = tc->rto_min_us;
-	if (rto > tc->rto_max_us)
-		rto = tc->rto_max_us;
-	c->rto_us = rto;
-}
-
 /* RTO expiry for a synchronised connection (RFC 6298 §5.4–5.7). */
 static void rto_expired(struct rts_tcp_conn *c)
 {
