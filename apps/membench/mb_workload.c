@@ -103,18 +103,18 @@ void mb_workload_kick(struct mb *mb)
 }
 
 /* ------------------------------------------------------------------ bulk */
+/* Fill the send buffer: whatever space there is, in chunks of 64 KiB. */
 static void sender_fill(struct rts_tcp_conn *c, struct mb *mb)
 {
-	for (;;) {
-		uint32_t space = rts_tcp_send_space(c);
-		int n;
+	uint32_t space = rts_tcp_send_space(c);
 
-		if (space == 0)
-			return;
-		n = rts_tcp_send(c, mb->payload,
-				 space < MB_CHUNK ? space : MB_CHUNK);
+	while (space > 0) {
+		uint32_t want = space < MB_CHUNK ? space : MB_CHUNK;
+		int n = rts_tcp_send(c, mb->payload, want);
+
 		if (n <= 0)
 			return;
+		space -= (uint32_t)n < space ? (uint32_t)n : space;
 	}
 }
 
