@@ -6,9 +6,10 @@
  * device may still be reading. The first transmission of a queued buffer
  * writes the headers into that buffer's headroom and sends a clone of it
  * (one descriptor, no copy); later ones (retransmissions, segments that
- * start inside a buffer) build a fresh header buffer and copy the payload
- * into it (small segments, or devices without multi-segment TX) or chain
- * clones of the queued buffers behind it.
+ * start inside a buffer) build a fresh buffer: send_fast() copies the
+ * payload into it (measured: no dearer than a clone chained through the
+ * general path), the general path copies small payloads and chains clones
+ * of the queued buffers behind larger ones.
  *
  * Established segments with at most the timestamp option take send_fast():
  * whole-field stores into one buffer, the flow's prebuilt Ethernet + IPv4
