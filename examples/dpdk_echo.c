@@ -32,49 +32,138 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* TCP echo: every delivered segment goes straight back, zero-copy. */
+/*
+ * TCP echo with back-pressure: data is consumed (the window reopens) only
+ * once its echo is queued, so a peer that does not read its echoes is
+ * slowed down instead of flooding us. What does not fit in the send buffer
+ * waits in a per-connection FIFO until handlers->writable.
+ */
+struct pending {
+	struct rts_pkt *p;       /* we own it; NULL once handed to the stack */
+	uint32_t off, len;       /* the part not yet queued for sending */
+	struct pending *next;
+};
+
+struct echo_conn {
+	struct pending *head, *tail;
+};
+
+/* Queue as much of @q as the send buffer takes; bytes queued. */
+static uint32_t send_some(struct rts_tcp_conn *c, struct pending *q)
+{
+	uint32_t done = 0;
+
+	/* A whole chain starting at its payload: hand it over, no copy. */
+	if (q->off == 0 && q->p->pkt_len == q->len &&
+	    rts_tcp_send_space(c) >= q->len &&
+	    rts_tcp_send_pkt(c, q->p) == (int)q->len) {
+		done = q->len;
+		q->p = NULL;
+		q->len = 0;
+		return done;
+	}
+	for (struct rts_pkt *s = q->p; s != NULL && q->len > 0; s = s->next) {
+		uint32_t skip = q->off, n;
+		int sent;
+
+		/* q->off counts from the chain's first byte */
+		for (struct rts_pkt *t = q->p; t != s; t = t->next)
+			skip -= t->len;
+		if (skip >= s->len)
+			continue;
+		n = s->len - skip < q->len ? s->len - skip : q->len;
+		sent = rts_tcp_send(c, s->data + skip, n);
+		if (sent <= 0)
+			break;
+		q->off += (uint32_t)sent;
+		q->len -= (uint32_t)sent;
+		done += (uint32_t)sent;
+		if ((uint32_t)sent < n)
+			break;
+	}
+	return done;
+}
+
+static void echo_flush(struct rts_tcp_conn *c, struct echo_conn *e)
+{
+	while (e->head != NULL) {
+		struct pending *q = e->head;
+		uint32_t n = send_some(c, q);
+
+		if (n)
+			rts_tcp_consumed(c, n);
+		if (q->len != 0)
+			return;           /* send buffer full: wait for writable */
+		if (q->p != NULL)
+			rts_pkt_free(rts_tcp_ctx(c), q->p);
+		e->head = q->next;
+		free(q);
+	}
+	e->tail = NULL;
+}
+
 static void tcp_data(struct rts_tcp_conn *c, void *user, struct rts_pkt *p,
 		     uint32_t off, uint32_t len)
 {
-	(void)user;
-	rts_tcp_consumed(c, len);
-	if (off == 0 && p->pkt_len == len && rts_tcp_send_pkt(c, p) == (int)len)
-		return;
-	/* (a chain that does not start at its payload: copy it out) */
-	for (struct rts_pkt *s = p; s != NULL && len > 0; s = s->next) {
-		uint32_t n;
+	struct echo_conn *e = user;
+	struct pending *q = malloc(sizeof(*q));
 
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		n = s->len - off < len ? s->len - off : len;
-		if (rts_tcp_send(c, s->data + off, n) != (int)n) {
-			rts_tcp_abort(c);     /* peer does not read: give up */
-			break;
-		}
-		len -= n;
-		off = 0;
+	if (q == NULL) {
+		rts_pkt_free(rts_tcp_ctx(c), p);
+		rts_tcp_abort(c);        /* out of memory: give this one up */
+		return;
 	}
-	rts_pkt_free(rts_tcp_ctx(c), p);
+	*q = (struct pending){ .p = p, .off = off, .len = len };
+	if (e->tail != NULL)
+		e->tail->next = q;
+	else
+		e->head = q;
+	e->tail = q;
+	echo_flush(c, e);
+}
+
+static void tcp_writable(struct rts_tcp_conn *c, void *user)
+{
+	echo_flush(c, user);
 }
 
 static void tcp_peer_closed(struct rts_tcp_conn *c, void *user)
 {
 	(void)user;
-	rts_tcp_close(c);
+	rts_tcp_close(c);         /* FIN goes after the queued echo */
+}
+
+static void tcp_closed(struct rts_tcp_conn *c, void *user, int reason)
+{
+	struct echo_conn *e = user;
+
+	(void)reason;
+	while (e->head != NULL) {
+		struct pending *q = e->head;
+
+		if (q->p != NULL)
+			rts_pkt_free(rts_tcp_ctx(c), q->p);
+		e->head = q->next;
+		free(q);
+	}
+	free(e);
 }
 
 static int tcp_accepted(struct rts_tcp_conn *c, void *user)
 {
+	struct echo_conn *e = calloc(1, sizeof(*e));
+
 	(void)user;
+	if (e == NULL)
+		return -1;                /* refused: the peer gets a RST */
+	rts_tcp_set_user(c, e);
 	rts_tcp_set_nagle(c, false);
 	return 0;
 }
 
 static const struct rts_tcp_handlers echo_tcp = {
-	.accepted = tcp_accepted, .data = tcp_data,
-	.peer_closed = tcp_peer_closed,
+	.accepted = tcp_accepted, .data = tcp_data, .writable = tcp_writable,
+	.peer_closed = tcp_peer_closed, .closed = tcp_closed,
 };
 
 /* UDP echo: send the datagram back to where it came from. */
