@@ -75,6 +75,19 @@ static inline void ml_reset_pkt(const struct ml_pool *pool, struct rts_pkt *p)
 	p->q_next = NULL;
 }
 
+/* A buffer just taken off the free list becomes the caller's packet. */
+static inline struct rts_pkt *ml_hand_out(struct ml_pool *pool,
+					  struct ml_buf *b)
+{
+	if (--pool->n_free_bufs < pool->min_free_bufs)
+		pool->min_free_bufs = pool->n_free_bufs;
+	b->state = ML_BUF_USED;
+	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
+	ml_reset_pkt(pool, &b->pkt);
+	pool->st_allocs++;
+	return &b->pkt;
+}
+
 /* ml_pool_alloc(): a pop from the free list in the common case. */
 static inline struct rts_pkt *ml_alloc_inline(struct ml_pool *pool)
 {
@@ -83,13 +96,7 @@ static inline struct rts_pkt *ml_alloc_inline(struct ml_pool *pool)
 	if (__builtin_expect(b == NULL || pool->threaded, 0))
 		return ml_pool_alloc_slow(pool);
 	pool->free_bufs = b->free_next;
-	if (--pool->n_free_bufs < pool->min_free_bufs)
-		pool->min_free_bufs = pool->n_free_bufs;
-	b->state = ML_BUF_USED;
-	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
-	ml_reset_pkt(pool, &b->pkt);
-	pool->st_allocs++;
-	return &b->pkt;
+	return ml_hand_out(pool, b);
 }
 
 /* ml_pool_clone() of one segment of an unthreaded pool: one descriptor. */

@@ -173,13 +173,7 @@ struct rts_pkt *ml_pool_alloc_slow(struct ml_pool *pool)
 	} else {
 		pool->free_bufs = b->free_next;
 	}
-	if (--pool->n_free_bufs < pool->min_free_bufs)
-		pool->min_free_bufs = pool->n_free_bufs;
-	b->state = ML_BUF_USED;
-	atomic_store_explicit(&b->refcnt, 1, memory_order_relaxed);
-	ml_reset_pkt(pool, &b->pkt);
-	pool->st_allocs++;
-	return &b->pkt;
+	return ml_hand_out(pool, b);
 }
 
 struct rts_pkt *ml_pool_alloc(struct ml_pool *pool)
