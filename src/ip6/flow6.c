@@ -23,7 +23,7 @@ bool rts_flow6_build(struct rts_ctx *ctx, struct rts_flow6 *f,
 	    rts_ip6_next_hop_until(ctx, dst, &nexthop, &until) != 0)
 		return false;
 	/* the ref must be the current next hop's, not an old route's */
-	if (!rts_flow6_nh_ok(f) || !rts_ip_eq(&f->nh.n->ip, &nexthop))
+	if (!rts_neigh_ref_sendable(&f->nh) || !rts_ip_eq(&f->nh.n->ip, &nexthop))
 		return false;
 	mac = &f->nh.n->mac;
 	f->mtu = rts_ip6_pmtu_get_until(ctx, dst, &pmtu_until);

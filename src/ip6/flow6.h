@@ -43,26 +43,13 @@ struct rts_flow6 {
 	struct rts_neigh_ref nh;
 };
 
-/*
- * Is the next hop's MAC good to use? As for IPv4 (rts_flow4_nh_ok):
- * REACHABLE, DELAY and PROBE send to the cached MAC (RFC 4861 §7.3.3);
- * STALE takes the full path once, which moves the entry to DELAY.
- */
-static inline bool rts_flow6_nh_ok(const struct rts_flow6 *f)
-{
-	const struct rts_neigh *n = f->nh.n;
-
-	return n != NULL && n->gen == f->nh.gen &&
-	       (n->state == RTS_NEIGH_REACHABLE || n->state >= RTS_NEIGH_DELAY);
-}
-
 /* May a packet with @l4_len bytes after the IPv6 header go through @f? */
 static inline bool rts_flow6_usable(const struct rts_ctx *ctx,
 				    const struct rts_flow6 *f, uint32_t l4_len,
 				    bool tso)
 {
 	return f->ready && f->gen == ctx->ip6.route_gen &&
-	       ctx->now_ns < f->until_ns && rts_flow6_nh_ok(f) &&
+	       ctx->now_ns < f->until_ns && rts_neigh_ref_sendable(&f->nh) &&
 	       (l4_len + RTS_IP6_HDR_LEN <= f->mtu || tso);
 }
 

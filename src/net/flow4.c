@@ -10,7 +10,7 @@ bool rts_flow4_build(struct rts_ctx *ctx, struct rts_flow4 *f,
 		     const struct rts_ip *src, const struct rts_ip *dst,
 		     uint8_t proto)
 {
-	const struct rts_mac *mac = rts_flow4_nh_ok(f) ? &f->nh.n->mac : NULL;
+	const struct rts_mac *mac = rts_neigh_ref_sendable(&f->nh) ? &f->nh.n->mac : NULL;
 	struct rts_ipv4 ip;
 	uint8_t *h = f->hdr;
 
@@ -41,7 +41,7 @@ int rts_flow4_output(struct rts_ctx *ctx, struct rts_flow4 *f,
 	uint32_t l4_len = p->pkt_len;
 	uint8_t *h;
 
-	if (rts_unlikely(!f->ready || !rts_flow4_nh_ok(f) ||
+	if (rts_unlikely(!f->ready || !rts_neigh_ref_sendable(&f->nh) ||
 			 (l4_len + RTS_IP4_HLEN > ctx->cfg.mtu &&
 			  !(p->ol_flags & RTS_PKT_TX_TSO)) ||
 			 rts_pkt_headroom(p) < RTS_FLOW4_HLEN)) {

@@ -29,24 +29,11 @@ struct rts_flow4 {
 };
 
 /*
- * Is the next hop's MAC in @f still good to use? Packets go to the cached
- * MAC in REACHABLE, DELAY and PROBE alike (RFC 4861 §7.3.3); STALE takes
- * the full path once, which moves the entry to DELAY. A peer that only
- * receives (its ACKs never confirm it) so keeps the template.
- */
-static inline bool rts_flow4_nh_ok(const struct rts_flow4 *f)
-{
-	const struct rts_neigh *n = f->nh.n;
-
-	return n != NULL && n->gen == f->nh.gen &&
-	       (n->state == RTS_NEIGH_REACHABLE || n->state >= RTS_NEIGH_DELAY);
-}
-
-/*
  * The frame at @h (@l4_len bytes of L4 header and payload follow the 34
  * bytes of Ethernet and IPv4 header) through @f: template, total length,
  * ID, header checksum or its offload mark. The caller checked
- * rts_flow4_nh_ok() and the MTU; @p's L4 offload marks are already set.
+ * rts_neigh_ref_sendable(&f->nh) and the MTU; @p's L4 offload marks are
+ * already set.
  */
 static inline void rts_flow4_fill(struct rts_ctx *ctx, const struct rts_flow4 *f,
 				  struct rts_pkt *p, uint8_t *h, uint32_t l4_len)

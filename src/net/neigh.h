@@ -55,6 +55,21 @@ rts_neigh_ref_mac(const struct rts_neigh_ref *r)
 	return NULL;
 }
 
+/*
+ * May packets keep going to the ref's MAC without the full output path?
+ * REACHABLE, DELAY and PROBE send to the cached MAC alike (RFC 4861
+ * §7.3.3), STATIC always; STALE takes the full path once, which moves the
+ * entry to DELAY. Used by the per-flow header templates (flow4, flow6): a
+ * peer that only receives (its ACKs never confirm it) keeps its template.
+ */
+static inline bool rts_neigh_ref_sendable(const struct rts_neigh_ref *r)
+{
+	const struct rts_neigh *n = r->n;
+
+	return n != NULL && n->gen == r->gen &&
+	       (n->state == RTS_NEIGH_REACHABLE || n->state >= RTS_NEIGH_DELAY);
+}
+
 /* Flags of rts_neigh_update(), named after RFC 4861 §7.2.5 / §7.3.3. */
 enum rts_neigh_update_flags {
 	RTS_NEIGH_F_SOLICITED = 1u << 0, /* an answer to our solicitation */

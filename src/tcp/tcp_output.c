@@ -24,16 +24,12 @@
 /* TCP header bytes with the timestamp option (RFC 7323 Appendix A layout). */
 #define TCP_HLEN_TS (RTS_TCP_HLEN + 12)
 
+/* Free receive buffer: what the window may offer. */
 static inline uint32_t rcv_space(const struct rts_tcp_conn *c)
 {
 	uint32_t buf = c->ctx->cfg.tcp.rcv_buf;
 
 	return c->rcv_unconsumed >= buf ? 0 : buf - c->rcv_unconsumed;
-}
-
-uint32_t tcp_rcv_space(const struct rts_tcp_conn *c)
-{
-	return rcv_space(c);
 }
 
 /*
@@ -267,7 +263,7 @@ send_fast_thl(struct rts_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 
 	if (v6 ? rts_unlikely(!rts_flow6_usable(ctx, &c->flow6, thl + len,
 						false))
-	       : rts_unlikely(!c->flow.ready || !rts_flow4_nh_ok(&c->flow) ||
+	       : rts_unlikely(!c->flow.ready || !rts_neigh_ref_sendable(&c->flow.nh) ||
 			      thl + len + RTS_IP4_HLEN > ctx->cfg.mtu))
 		return 1;
 	if (len) /* a clone costs less than a buffer and a copy */
