@@ -31,7 +31,7 @@ void tcp_challenge_ack(struct rts_tcp_conn *c)
 
 static const struct rts_tcp_cc_ops *cc_ops(const struct rts_tcp_conn *c)
 {
-	return rts_tcp_cc_ops_of(c->cc.algo);
+	return rts_tcp_cc_get(c->cc.algo);
 }
 
 /* SYN-RECEIVED → ESTABLISHED: the app learns of the connection now. */

@@ -1,25 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * rtestack — congestion control: the algorithm table and the pieces every
- * algorithm shares (initial window, slow start, Reno increase, NewReno
- * recovery inflation, an integer cube root).
+ * rtestack — congestion control: the pieces every algorithm shares
+ * (initial window, slow start, Reno increase, NewReno recovery inflation,
+ * an integer cube root). The algorithm table is rts_tcp_cc_get() in
+ * tcp_cc.h.
  */
 #include "tcp_cc.h"
 
 #include <rtestack/ctx.h>
 
 #include "../core/util.h"
-
-const struct rts_tcp_cc_ops *rts_tcp_cc_get(uint8_t algo)
-{
-	switch (algo) {
-	case RTS_CC_CUBIC:
-		return &rts_tcp_cc_cubic;
-	case RTS_CC_NEWRENO:
-	default:
-		return &rts_tcp_cc_newreno;
-	}
-}
 
 uint32_t rts_tcp_cc_initial_window(uint32_t mss, uint32_t segs)
 {

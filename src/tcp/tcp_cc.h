@@ -102,10 +102,9 @@ struct rts_tcp_cc_ops {
 extern const struct rts_tcp_cc_ops rts_tcp_cc_newreno;
 extern const struct rts_tcp_cc_ops rts_tcp_cc_cubic;
 
-/* The ops for an enum rts_cc_algo value (NewReno for unknown values). */
-const struct rts_tcp_cc_ops *rts_tcp_cc_get(uint8_t algo);
-/* The same, inline for the per-ACK call. */
-static inline const struct rts_tcp_cc_ops *rts_tcp_cc_ops_of(uint8_t algo)
+/* The ops for an enum rts_cc_algo value (NewReno for unknown values);
+ * inline: called for every ACK. */
+static inline const struct rts_tcp_cc_ops *rts_tcp_cc_get(uint8_t algo)
 {
 	return algo == RTS_CC_CUBIC ? &rts_tcp_cc_cubic : &rts_tcp_cc_newreno;
 }

@@ -197,8 +197,6 @@ void tcp_send_reset_for(struct rts_ctx *ctx, const struct rts_l3_info *l3,
 /* A zero-length probe with an old sequence number: elicits an ACK that
  * carries the peer's window (zero-window probe, keepalive). */
 void tcp_send_probe(struct rts_tcp_conn *c);
-/* Current receive window to advertise (bytes). */
-uint32_t tcp_rcv_space(const struct rts_tcp_conn *c);
 /* Free queued payload acknowledged by snd_una. Returns bytes freed. */
 uint32_t tcp_sndq_trim(struct rts_tcp_conn *c);
 /*
