@@ -151,19 +151,6 @@ static bool header_ok(struct rts_ctx *ctx, struct rts_pkt *p,
 	return true;
 }
 
-/* Is @a one of our usable (preferred or deprecated) addresses? */
-static inline bool usable_dst(const struct rts_ctx *ctx, const struct rts_ip *a)
-{
-	for (unsigned i = 0; i < RTS_IP6_MAX_ADDRS; i++) {
-		const struct rts_ip6_addr *o = &ctx->ip6.addrs[i];
-
-		if (o->ip.u64[1] == a->u64[1] && o->ip.u64[0] == a->u64[0])
-			return o->state == RTS_IP6_ADDR_PREFERRED ||
-			       o->state == RTS_IP6_ADDR_DEPRECATED;
-	}
-	return false;
-}
-
 /*
  * The packet nearly every frame carries (the twin of IPv4's
  * ip4_input_plain): TCP or UDP right after the fixed header, no link
@@ -189,7 +176,7 @@ static bool ip6_input_plain(struct rts_ctx *ctx, struct rts_pkt *p)
 	if (rts_unlikely(rts_ip6_is_multicast(&l3.src) ||
 			 rts_ip6_is_loopback(&l3.src) || rts_ip_is_v4(&l3.src) ||
 			 rts_ip6_is_unspecified(&l3.src) ||
-			 !usable_dst(ctx, &l3.dst)))
+			 !rts_ip6_addr_usable(ctx, &l3.dst)))
 		return false;
 	l3.l4_len = p->pkt_len - RTS_IP6_HDR_LEN;
 	l3.proto = b[6];
@@ -220,16 +207,6 @@ void rts_ip6_input(struct rts_ctx *ctx, struct rts_pkt *p)
 	if (!ctx->ip6.ready || !header_ok(ctx, p, &ip) ||
 	    !addr_filter(ctx, &ip, &mcast, &tentative))
 		goto drop;
-	/* The common case, TCP or UDP right after the fixed header: no
-	 * chain to walk (what deliver() needs of the walk is filled in). */
-	if (rts_likely((ip.next_hdr == RTS_NH_TCP ||
-			ip.next_hdr == RTS_NH_UDP) && !tentative)) {
-		e.proto = ip.next_hdr;
-		e.l4_off = RTS_IP6_HDR_LEN;
-		e.nh_off = 6;
-		deliver(ctx, p, &ip, &e, mcast, false);
-		return;
-	}
 again:
 	/* The walk sees the first segment: the header chain must be there. */
 	err = rts_ip6ext_walk(p->data, RTS_MIN(p->len, p->pkt_len),
