@@ -136,19 +136,22 @@ struct rts_tcp_listener {
 };
 
 /* ---- tables (tcp_table.c) ---- */
-static inline uint32_t tcp_tuple_hash(const struct rts_ip *raddr, uint16_t rport,
+static inline uint32_t tcp_tuple_hash(const struct rts_tcp_tables *t,
+				      const struct rts_ip *raddr, uint16_t rport,
 				      uint16_t lport, const struct rts_ip *laddr)
 {
 	/*
-	 * Fold to 32 bits (for IPv4 the ports meet the address there), then
-	 * one multiply: bits 32 and up of the product depend on every bit of
-	 * the folded value.
+	 * Multilinear hashing with per-context random keys, the high half
+	 * taken: a peer that picks its addresses and ports (an IPv6 host owns
+	 * a /64) cannot line connections up in one bucket without knowing
+	 * the keys, which an unkeyed fold-and-multiply would let it do.
 	 */
-	uint64_t h = raddr->u64[0] ^ raddr->u64[1] ^ (laddr->u64[1] >> 7) ^
-		     ((uint64_t)rport << 16 | lport);
+	const uint64_t *k = t->hash_key;
+	uint64_t h = k[0] + raddr->u64[0] * k[1] + raddr->u64[1] * k[2] +
+		     laddr->u64[1] * k[3] +
+		     ((uint64_t)rport << 16 | lport) * k[4];
 
-	h = (uint32_t)(h ^ (h >> 32));
-	return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32);
+	return (uint32_t)(h >> 32);
 }
 
 /* The connection of a 4-tuple (inline: once per received segment). */
@@ -161,7 +164,7 @@ static inline struct rts_tcp_conn *tcp_lookup(struct rts_ctx *ctx,
 	const struct rts_tcp_tables *t = &ctx->tcp;
 	struct rts_tcp_conn *c;
 
-	c = t->hash[tcp_tuple_hash(raddr, rport, lport, laddr) & t->hash_mask];
+	c = t->hash[tcp_tuple_hash(t, raddr, rport, lport, laddr) & t->hash_mask];
 	for (; c; c = c->hnext)
 		if (c->rport == rport && c->lport == lport &&
 		    rts_ip_eq(&c->raddr, raddr) && rts_ip_eq(&c->laddr, laddr))

@@ -38,6 +38,8 @@ int rts_tcp_init(struct rts_ctx *ctx, struct rts_arena *a)
 		t->conns[i].hnext = t->free_list;
 		t->free_list = &t->conns[i];
 	}
+	for (unsigned i = 0; i < 5; i++)
+		t->hash_key[i] = rts_random(ctx) | 1; /* odd multipliers */
 	t->isn_key[0] = rts_random(ctx);
 	t->isn_key[1] = rts_random(ctx);
 	t->syncookie_key[0] = rts_random(ctx);
@@ -68,7 +70,7 @@ void rts_tcp_fini(struct rts_ctx *ctx)
 void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
-	uint32_t b = tcp_tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
+	uint32_t b = tcp_tuple_hash(t, &c->raddr, c->rport, c->lport, &c->laddr) &
 		     t->hash_mask;
 
 	c->hnext = t->hash[b];
@@ -78,7 +80,7 @@ void tcp_conn_hash_insert(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 static void hash_remove(struct rts_ctx *ctx, struct rts_tcp_conn *c)
 {
 	struct rts_tcp_tables *t = &ctx->tcp;
-	uint32_t b = tcp_tuple_hash(&c->raddr, c->rport, c->lport, &c->laddr) &
+	uint32_t b = tcp_tuple_hash(t, &c->raddr, c->rport, c->lport, &c->laddr) &
 		     t->hash_mask;
 	struct rts_tcp_conn **pp = &t->hash[b];
 

@@ -11,6 +11,7 @@ struct rts_tcp_tables {
 	struct rts_tcp_conn *conns;      /* max_tcp_conns slots */
 	struct rts_tcp_conn **hash;      /* buckets, chained on the 4-tuple */
 	uint32_t hash_mask;
+	uint64_t hash_key[5];            /* tcp_tuple_hash(): random per context */
 	struct rts_tcp_conn *free_list;
 	struct tcp_sack_state *sack_free; /* pool of per-connection SACK state */
 	uint32_t n_conns;                /* slots in use */
