@@ -255,7 +255,6 @@ int main(int argc, char **argv)
 	}
 	dq = rts_dpdk_port_queue(port, 0);
 	rts_dpdk_queue_config(dq, &cfg);          /* MAC, MTU, offloads, seed */
-	rts_dpdk_port_join_ipv6(port, &cfg);      /* NDP multicast groups */
 	mem = rte_zmalloc("ctx", rts_ctx_mem_size(&cfg), 64);
 	ctx = mem ? rts_ctx_init(mem, rts_ctx_mem_size(&cfg), &cfg, &rts_dpdk_ops,
 				 dq, rts_dpdk_now_ns()) : NULL;

@@ -284,20 +284,6 @@ static int make_port(void)
 	return 0;
 }
 
-/* IPv6 needs all-nodes and the solicited-node groups of our addresses. */
-static void join_multicast(void)
-{
-	struct rts_config cfg;
-
-	for (unsigned i = 0; i < g.o.n_addrs; i++) {
-		if (!rts_ip_is_v4(&g.o.addrs[i].ip)) {
-			fill_config(g.lcs[0], &cfg);
-			rts_dpdk_port_join_ipv6(g.port, &cfg);
-			return;
-		}
-	}
-}
-
 static int make_lcores(void)
 {
 	unsigned lcore_id, i = 0;
@@ -375,7 +361,6 @@ int main(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < g.n; i++)
 		g.lcs[i]->dq = rts_dpdk_port_queue(g.port, (uint16_t)i);
-	join_multicast();
 	out = g.o.json ? stderr : stdout;
 	(void)bench_pattern_at(0); /* build the table before the lcores share it */
 	start_in_use = rts_dpdk_port_mbufs_in_use(g.port);

@@ -72,7 +72,6 @@ struct cli {
 	struct rts_dpdk_queue *dq;
 	struct rts_ctx *ctx;
 	void *ctx_mem;
-	uint32_t mcast_gen;
 	struct cli_op op;
 	struct cli_service svc[CLI_MAX_SERVICES];
 	/* "clear counters": what the counters read at that moment */

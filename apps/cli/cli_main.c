@@ -238,8 +238,9 @@ static int ctx_setup(struct cli *c)
 		fprintf(stderr, "rtestack-cli: invalid stack configuration\n");
 		return -1;
 	}
+	/* The queue keeps the device's multicast filter in step with the
+	 * context (backends/dpdk/dpdk_mcast.c). */
 	rts_dpdk_queue_attach(c->dq, c->ctx);
-	c->mcast_gen = rts_mcast_gen(c->ctx) - 1; /* join at the first turn */
 	return 0;
 }
 
@@ -266,21 +267,6 @@ static int port_setup(struct cli *c)
 	}
 	c->dq = rts_dpdk_port_queue(c->port, 0);
 	return 0;
-}
-
-/* SLAAC adds and expires addresses: keep the device's multicast filter in
- * step with the groups the context listens on. */
-static void sync_mcast(struct cli *c)
-{
-	struct rts_mac macs[64];
-	unsigned n;
-
-	if (rts_mcast_gen(c->ctx) == c->mcast_gen)
-		return;
-	c->mcast_gen = rts_mcast_gen(c->ctx);
-	n = rts_mcast_macs(c->ctx, macs, 64);
-	if (n > 0)
-		rts_dpdk_port_join_mcast(c->port, macs, n > 64 ? 64 : n);
 }
 
 static void idle_pause(const struct cli *c, unsigned *empty, bool active)
@@ -312,7 +298,6 @@ static void loop(struct cli *c, struct cli_input *in)
 		if (!busy)
 			ran = run_next(c, in);
 		rts_flush(c->ctx);
-		sync_mcast(c);
 		if (!busy && !ran && input_done(in, &c->o))
 			break;
 		idle_pause(c, &empty, n > 0 || ran);

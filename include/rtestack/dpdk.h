@@ -130,6 +130,9 @@ int rts_dpdk_port_join_mcast(struct rts_dpdk_port *port,
  * Join what IPv6 needs for @cfg's addresses (RFC 4861 §7.2.1, RFC 4291
  * §2.7.1): all-nodes and the solicited-node group of every IPv6 address,
  * the MAC-derived link-local one included. Same return as above.
+ * Not needed with rts_dpdk_queue_poll(): queue 0 keeps the filter in step
+ * with rts_mcast_macs() by itself (SLAAC and RFC 7217 addresses too);
+ * this is for an application that drives the port some other way.
  */
 int rts_dpdk_port_join_ipv6(struct rts_dpdk_port *port,
 			    const struct rts_config *cfg);
